@@ -1,0 +1,47 @@
+// Flags shared by every command that acts on an inventory, and the one place that maps
+// known errors to messages and exit codes.
+import { Command, Flags } from '@oclif/core';
+import { InputError, TemplateError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    inventory: Flags.string({
+      char: 'i',
+      multiple: true,
+      description: 'inventory file or directory (repeatable); a comma list "h1,h2," is a host list',
+      helpGroup: 'INVENTORY',
+    }),
+    limit: Flags.string({ char: 'l', description: 'further limit hosts to this pattern', helpGroup: 'INVENTORY' }),
+    'extra-vars': Flags.string({
+      char: 'e',
+      multiple: true,
+      description: 'extra vars: k=v pairs, YAML/JSON, or @file.yml (highest precedence)',
+      helpGroup: 'VARIABLES',
+    }),
+    json: Flags.boolean({ description: 'one JSON event per line, then a summary', default: false }),
+    verbose: Flags.boolean({ char: 'v', description: 'show task results in full', default: false }),
+  };
+
+  /** Print a known error the way a user can act on it, and exit with its code. */
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
+    if (err instanceof InputError) {
+      this.logToStderr(`ERROR! ${err.format()}`);
+      this.exit(EXIT.INVALID_INPUT);
+    }
+    if (err instanceof TemplateError) {
+      this.logToStderr(`ERROR! ${err.message}`);
+      this.exit(EXIT.INVALID_INPUT);
+    }
+    // oclif's own flag parsing errors are invalid input too
+    if (err.name === 'CLIError' || /Nonexistent flag|Unexpected argument|Missing required flag|Expected/.test(err.message)) {
+      if (err.oclif?.exit === 0 || err.oclif?.exit === undefined || err.oclif.exit === 2) {
+        if (err.oclif?.exit !== 0) {
+          this.logToStderr(`ERROR! ${err.message}`);
+          this.exit(EXIT.INVALID_INPUT);
+        }
+      }
+    }
+    return super.catch(err);
+  }
+}

@@ -1,0 +1,69 @@
+// The one contract every transport (local, ssh, kubernetes) implements.
+// Non-zero exit codes are data (ExecResult.rc); only a transport failure throws, and it
+// throws UnreachableError so the executor can tell "unreachable" from "failed".
+
+/** Privilege escalation requested for one exec. */
+export interface BecomeOptions {
+  method: 'sudo' | 'su';
+  user: string;
+  password?: string;
+  flags?: string;
+}
+
+export interface ExecOptions {
+  /** Bytes fed to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Kill the command after this many milliseconds (rc 124, timedOut true). */
+  timeoutMs?: number;
+  become?: BecomeOptions;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  timedOut?: boolean;
+}
+
+export interface PutOptions {
+  /** Octal string ("0644") or number applied before the final rename. */
+  mode?: string | number;
+  become?: BecomeOptions;
+}
+
+export interface Connection {
+  /** inventory_hostname this connection serves. */
+  readonly host: string;
+  /** 'local' | 'ssh' | 'kubernetes' */
+  readonly transport: string;
+  /** Idempotent; called lazily before the first exec. Throws UnreachableError. */
+  connect(): Promise<void>;
+  /** Run a POSIX sh command line on the target. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Write bytes to a remote path atomically (temp file in the same directory, then rename). */
+  put(content: Buffer, remotePath: string, options?: PutOptions): Promise<void>;
+  /** Read a remote file's bytes. Throws an Error (not UnreachableError) if it cannot be read. */
+  get(remotePath: string, options?: { become?: BecomeOptions }): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** Transport-level failure: the host could not be reached or the channel broke. */
+export class UnreachableError extends Error {
+  constructor(
+    message: string,
+    readonly host: string,
+  ) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Settings a connection plugin reads from the host's merged variables. */
+export type HostVars = Record<string, unknown>;
+
+export interface ConnectionFactory {
+  readonly transport: string;
+  create(host: string, vars: HostVars): Connection;
+}

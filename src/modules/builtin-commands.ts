@@ -1,0 +1,4 @@
+// Placeholder list; the commands modules register here.
+import type { ModuleDef } from './types.js';
+
+export const commandModules: ModuleDef[] = [];
