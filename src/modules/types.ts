@@ -46,6 +46,10 @@ export interface ModuleContext {
   findFile(kind: 'files' | 'templates', path: string): string;
   /** Render a Jinja2 template text with the task's vars (plus extras). */
   render(text: string, extraVars?: Record<string, unknown>): string;
+  /** Evaluate a bare Jinja2 expression (assert's `that`, debug's `var`) with the task's vars. */
+  evaluate(expr: string): unknown;
+  /** Show output at this verbosity (0 default, 1 with -v): debug's `verbosity`. */
+  verbosity: number;
   /** Abort signal for long waits (pause, wait_for, until loops). */
   signal: AbortSignal;
 }
