@@ -1,0 +1,64 @@
+// drover play: run Ansible-style playbooks.
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
+import { runPlaybook } from '../executor/run-playbook.js';
+
+export default class Play extends BaseCommand {
+  static override summary = 'Run a playbook against an inventory';
+  static override description = `Runs the plays of PLAYBOOK in order, like ansible-playbook. Output is a live view on a
+terminal, Ansible-style lines otherwise, or JSON events with --json.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    '<%= config.bin %> play playbooks/examples/site.yml -c local',
+    '<%= config.bin %> play deploy.yml -i inventory/prod.yml -l web --check --diff',
+    '<%= config.bin %> play upgrade.yml -i inv.yml -e target_version=1.6.0 --json',
+  ];
+
+  static override args = {
+    playbook: Args.string({ description: 'playbook file(s)', required: true }),
+  };
+
+  static override strict = false;
+
+  static override flags = {
+    connection: Flags.string({ char: 'c', description: 'connection type when the inventory sets none (local, ssh, kubernetes)' }),
+    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once', default: 50, min: 1 }),
+    check: Flags.boolean({ char: 'C', description: 'predict changes without making them', default: false }),
+    diff: Flags.boolean({ char: 'D', description: 'show before/after for changed files', default: false }),
+    tags: Flags.string({ char: 't', description: 'only run tasks with these tags (comma list)', multiple: true }),
+    'skip-tags': Flags.string({ description: 'skip tasks with these tags (comma list)', multiple: true }),
+    'start-at-task': Flags.string({ description: 'start at the first task whose name matches (glob)' }),
+    'list-hosts': Flags.boolean({ description: 'list the hosts each play would run on, then exit', default: false }),
+    'list-tasks': Flags.boolean({ description: 'list the tasks each play would run, then exit', default: false }),
+    'syntax-check': Flags.boolean({ description: 'validate the playbook and inventory, then exit', default: false }),
+    color: Flags.boolean({ description: 'colour output (default: on a terminal, unless NO_COLOR)', allowNo: true }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Play);
+    const code = await runPlaybook({
+      playbooks: argv as string[],
+      inventory: flags.inventory ?? [],
+      limit: flags.limit,
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: flags.verbose,
+      connection: flags.connection,
+      forks: flags.forks,
+      check: flags.check,
+      diff: flags.diff,
+      tags: (flags.tags ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),
+      skipTags: (flags['skip-tags'] ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),
+      startAtTask: flags['start-at-task'],
+      listHosts: flags['list-hosts'],
+      listTasks: flags['list-tasks'],
+      syntaxCheck: flags['syntax-check'],
+      color: flags.color,
+      log: (line) => this.log(line),
+    });
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}

@@ -1,0 +1,63 @@
+// drover run: one module on the hosts of a pattern (Ansible's ad hoc command).
+import { Args, Flags } from '@oclif/core';
+import { join } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
+import { PlaybookLoader } from '../playbook/load-playbook.js';
+import { runPlaybook } from '../executor/run-playbook.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run one module on the hosts matching a pattern (ad hoc)';
+  static override description = `Like \`ansible PATTERN -m MODULE -a ARGS\`: a one-task play, no fact gathering.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    "<%= config.bin %> run all -i inventory/example.yml -a 'uptime'",
+    "<%= config.bin %> run web -i inv.yml -m copy -a 'src=motd dest=/etc/motd mode=0644' --become",
+    "<%= config.bin %> run localhost -m debug -a 'msg={{ ansible_hostname }}' --gather",
+  ];
+
+  static override args = {
+    pattern: Args.string({ description: 'host pattern (all, web, web:&prod, ~regex...)', required: true }),
+  };
+
+  static override flags = {
+    module: Flags.string({ char: 'm', description: 'module name', default: 'command' }),
+    args: Flags.string({ char: 'a', description: 'module arguments: free form or k=v' }),
+    connection: Flags.string({ char: 'c', description: 'connection type when the inventory sets none' }),
+    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once', default: 50, min: 1 }),
+    become: Flags.boolean({ char: 'b', description: 'run with become (sudo)', default: false }),
+    'become-user': Flags.string({ description: 'become this user', default: 'root' }),
+    check: Flags.boolean({ char: 'C', description: 'predict changes without making them', default: false }),
+    diff: Flags.boolean({ char: 'D', description: 'show before/after for changed files', default: false }),
+    gather: Flags.boolean({ description: 'gather facts first', default: false }),
+    color: Flags.boolean({ description: 'colour output', allowNo: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Run);
+    const task: Record<string, unknown> = { name: `${flags.module}${flags.args ? ` ${flags.args}` : ''}`, [flags.module]: flags.args ?? null };
+    if (flags.become) Object.assign(task, { become: true, become_user: flags['become-user'] });
+    const play = { name: `Ad hoc: ${flags.module} on ${args.pattern}`, hosts: args.pattern, gather_facts: flags.gather, tasks: [task] };
+    const inline = new PlaybookLoader().fromData([play], join(process.cwd(), '(ad hoc)'));
+    const code = await runPlaybook({
+      playbooks: [],
+      inline,
+      inventory: flags.inventory ?? [],
+      limit: flags.limit,
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: true,
+      connection: flags.connection,
+      forks: flags.forks,
+      check: flags.check,
+      diff: flags.diff,
+      tags: [],
+      skipTags: [],
+      color: flags.color,
+      log: (line) => this.log(line),
+    });
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}

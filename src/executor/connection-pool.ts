@@ -1,0 +1,64 @@
+// One connection per (host, transport) for the whole run, created on first use and closed
+// at the end. Transports are imported lazily so `drover --version` never loads ssh2.
+import type { Connection, ConnectionFactory, HostVars } from '../connections/types.js';
+import { InputError } from '../cli/errors.js';
+
+const loaders: Record<string, () => Promise<ConnectionFactory>> = {
+  local: async () => (await import('../connections/local.js')).localConnectionFactory,
+  ssh: async () => (await import('../connections/ssh.js')).sshConnectionFactory,
+  kubernetes: async () => (await import('../connections/kubernetes.js' as string)).kubernetesConnectionFactory,
+};
+
+/** Transport names `ansible_connection` may take, with Ansible's aliases. */
+const ALIASES: Record<string, string> = { paramiko: 'ssh', 'ansible.builtin.ssh': 'ssh', smart: 'ssh', 'ansible.builtin.local': 'local', kubectl: 'kubernetes', 'kubernetes.core.kubectl': 'kubernetes' };
+
+/** Which transport a host uses: its ansible_connection var, else the play's, else -c, else ssh. */
+export function transportFor(vars: HostVars, playConnection?: string, cliConnection?: string): string {
+  const t = String(vars.ansible_connection ?? playConnection ?? cliConnection ?? 'ssh');
+  return ALIASES[t] ?? t;
+}
+
+/** Caches connections per host for the run. */
+export class ConnectionPool {
+  private readonly conns = new Map<string, Promise<Connection>>();
+  private readonly factories = new Map<string, Promise<ConnectionFactory>>();
+
+  /** The connection for a host (created, not yet connected: connect() is lazy). */
+  get(host: string, transport: string, vars: HostVars): Promise<Connection> {
+    const key = `${transport}\0${host}`;
+    let c = this.conns.get(key);
+    if (!c) {
+      c = this.factory(transport).then((f) => f.create(host, vars));
+      this.conns.set(key, c);
+    }
+    return c;
+  }
+
+  private factory(transport: string): Promise<ConnectionFactory> {
+    let f = this.factories.get(transport);
+    if (!f) {
+      const load = loaders[transport];
+      if (!load) throw new InputError(`unknown connection type '${transport}' (local, ssh, kubernetes)`, { field: 'ansible_connection' });
+      f = load();
+      this.factories.set(transport, f);
+    }
+    return f;
+  }
+
+  /** Drop a host's connection (meta: reset_connection). */
+  async reset(host: string): Promise<void> {
+    for (const [key, c] of this.conns) {
+      if (key.endsWith(`\0${host}`)) {
+        this.conns.delete(key);
+        await (await c).close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Close every connection; errors while closing are ignored (the run is over). */
+  async closeAll(): Promise<void> {
+    const all = [...this.conns.values()];
+    this.conns.clear();
+    await Promise.all(all.map(async (c) => (await c.catch(() => undefined))?.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,528 @@
+// Runs a loaded playbook against an inventory: plays, serial batches, linear/free strategy,
+// blocks with rescue/always, handlers, include_tasks, meta, and the stats behind PLAY RECAP.
+// It emits events; it never prints.
+import { InputError } from '../cli/errors.js';
+import { EXIT } from '../cli/exit-codes.js';
+import type { Inventory } from '../inventory/types.js';
+import { censorResult } from '../output/mask.js';
+import type { DroverEvent, HostStats, HostStatus } from '../output/events.js';
+import type { PlaybookLoader } from '../playbook/load-playbook.js';
+import type { Block, Item, Play, Playbook, Task } from '../playbook/model.js';
+import { readYamlFile } from '../playbook/yaml-source.js';
+import type { Templar } from '../templating/types.js';
+import { ConnectionPool, transportFor } from './connection-pool.js';
+import { gatherFacts } from './facts.js';
+import { HostState } from './host-state.js';
+import { Limiter } from './limiter.js';
+import type { RunContext } from './run-context.js';
+import { serialBatches } from './serial.js';
+import { tagsSelected, type TagFilter } from './tags.js';
+import { TaskRunner } from './task-runner.js';
+import { VariableManager } from './variables.js';
+import { resolve } from 'node:path';
+
+type Vars = Record<string, unknown>;
+
+export interface RunOptions {
+  playbook: Playbook;
+  inventory: Inventory;
+  templar: Templar;
+  loader: PlaybookLoader;
+  extraVars: Vars;
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  verbosity: number;
+  limit?: string;
+  tags: TagFilter;
+  startAtTask?: string;
+  cliConnection?: string;
+  signal: AbortSignal;
+  emit(event: DroverEvent): void;
+}
+
+export interface RunSummary {
+  stats: Record<string, HostStats>;
+  exitCode: number;
+  interrupted: boolean;
+  durationMs: number;
+  hostsMatched: number;
+}
+
+/** Per-block frame: whether a failure here will be rescued, and per-host include vars. */
+interface Frame {
+  rescuable: boolean;
+  extra: Map<string, Vars>;
+  handler: boolean;
+}
+
+const TOP: Frame = { rescuable: false, extra: new Map(), handler: false };
+
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(name);
+}
+
+/** Executes one playbook run. */
+export class PlaybookRunner {
+  private readonly states = new Map<string, HostState>();
+  private readonly pool = new ConnectionPool();
+  private readonly vars: VariableManager;
+  private readonly rc: RunContext;
+  private readonly tasks: TaskRunner;
+  private startFound: boolean;
+  private play!: Play;
+  private playAborted = false;
+  private limiter!: Limiter;
+  private notified = new Map<Task, Set<string>>();
+  private batch: HostState[] = [];
+
+  constructor(private readonly o: RunOptions) {
+    this.vars = new VariableManager(o.inventory, o.extraVars, o.playbook.dir, o.check, o.diff);
+    this.startFound = !o.startAtTask;
+    const runner = this;
+    this.rc = {
+      templar: o.templar,
+      vars: this.vars,
+      pool: this.pool,
+      check: o.check,
+      diff: o.diff,
+      verbosity: o.verbosity,
+      signal: o.signal,
+      playbookDir: o.playbook.dir,
+      cliConnection: o.cliConnection,
+      get playConnection() {
+        return runner.play?.connection;
+      },
+      emit: (e) => o.emit(e),
+      emitResult: (task, host, status, result, item) => this.emitResult(task, host, status, result, item),
+      taskName: (task) => this.taskName(task),
+    };
+    this.tasks = new TaskRunner(this.rc);
+  }
+
+  private state(host: string): HostState {
+    let s = this.states.get(host);
+    if (!s) {
+      s = new HostState(host);
+      this.states.set(host, s);
+    }
+    return s;
+  }
+
+  /** Task name as shown: templated with play-level vars where possible, role-prefixed. */
+  private taskName(task: Task): string {
+    let name = task.name ?? task.action;
+    if (task.name && this.o.templar.isTemplate(task.name)) {
+      try {
+        const first = this.batch[0]?.name;
+        name = first ? this.o.templar.renderString(task.name, this.vars.forTask(first, task)) : task.name;
+      } catch {
+        name = task.name;
+      }
+    }
+    return task.role ? `${task.role.name} : ${name}` : name;
+  }
+
+  private emitResult(task: Task, host: string, status: HostStatus, result: Vars, item?: { item: unknown; itemLabel: string }): void {
+    const noLog = this.isNoLog(task, host);
+    const shown = censorResult(result, noLog) as Vars;
+    const delegated = task.ctx.delegateTo ? this.safeRender(task.ctx.delegateTo, host, task) : undefined;
+    this.o.emit({
+      type: 'host_result',
+      task: this.taskName(task),
+      action: task.action,
+      host,
+      delegatedTo: delegated && delegated !== host ? delegated : undefined,
+      status,
+      ignored: status === 'failed' && this.ignoreErrors(task, host),
+      result: shown,
+      ...(item ? { item: noLog ? '(censored due to no_log)' : item.item, itemLabel: noLog ? '(censored due to no_log)' : item.itemLabel } : {}),
+      verbose: this.o.verbosity > 0,
+    });
+  }
+
+  private safeRender(value: string, host: string, task: Task): string | undefined {
+    try {
+      return String(this.o.templar.render(value, this.vars.forTask(host, task)));
+    } catch {
+      return value;
+    }
+  }
+
+  private isNoLog(task: Task, _host: string): boolean {
+    return task.ctx.noLog === true;
+  }
+
+  private ignoreErrors(task: Task, _host: string): boolean {
+    return task.ctx.ignoreErrors === true;
+  }
+
+  /** Run every play; returns stats and the exit code. */
+  async run(): Promise<RunSummary> {
+    const t0 = Date.now();
+    let matched = 0;
+    try {
+      for (const play of this.o.playbook.plays) {
+        if (this.o.signal.aborted) break;
+        matched += await this.runPlay(play);
+      }
+    } finally {
+      await this.pool.closeAll();
+    }
+    const stats: Record<string, HostStats> = {};
+    for (const [name, s] of [...this.states.entries()].sort(([a], [b]) => a.localeCompare(b))) stats[name] = s.stats;
+    const interrupted = this.o.signal.aborted;
+    const failed = Object.values(stats).some((s) => s.failed > 0);
+    const unreachable = Object.values(stats).some((s) => s.unreachable > 0);
+    let exitCode: number = failed ? EXIT.HOST_FAILED : unreachable ? EXIT.HOST_UNREACHABLE : EXIT.OK;
+    if (interrupted) exitCode = EXIT.INTERRUPTED;
+    else if (matched === 0 && this.o.playbook.plays.length > 0) exitCode = EXIT.NO_HOSTS;
+    const durationMs = Date.now() - t0;
+    this.o.emit({ type: 'playbook_end', stats, durationMs, interrupted, exitCode });
+    return { stats, exitCode, interrupted, durationMs, hostsMatched: matched };
+  }
+
+  private selectHosts(play: Play): string[] {
+    const hosts = this.o.inventory.select(play.hosts, this.o.limit);
+    // hosts that failed or were unreachable in an earlier play sit out the rest of the run
+    return hosts.filter((h) => !this.states.get(h)?.failed && !this.states.get(h)?.unreachable);
+  }
+
+  private loadPlayVars(play: Play, anyHost: string | undefined): Vars {
+    const vars: Vars = { ...play.vars };
+    for (const vf of play.varsFiles) {
+      const base = { ...this.o.extraVars, ...vars, playbook_dir: this.o.playbook.dir, ...(anyHost ? { inventory_hostname: anyHost } : {}) };
+      const path = String(this.o.templar.render(vf.path, base));
+      const data = readYamlFile(resolve(play.baseDir, path), vf.loc);
+      if (data === null) continue;
+      if (typeof data !== 'object' || Array.isArray(data)) throw new InputError(`vars file ${path} must contain a mapping`, vf.loc);
+      Object.assign(vars, data);
+    }
+    return vars;
+  }
+
+  private async runPlay(play: Play): Promise<number> {
+    this.play = play;
+    this.playAborted = false;
+    this.notified = new Map();
+    const hosts = this.selectHosts(play);
+    this.o.emit({ type: 'play_start', name: play.name, hosts });
+    if (hosts.length === 0) {
+      this.o.emit({ type: 'no_hosts', play: play.name });
+      this.o.emit({ type: 'play_end', name: play.name });
+      return 0;
+    }
+    this.vars.play = play;
+    this.vars.playHosts = hosts;
+    this.vars.playVars = this.loadPlayVars(play, hosts[0]);
+    this.limiter = new Limiter(Math.max(1, this.o.forks));
+    for (const batchNames of serialBatches(hosts, play.serial)) {
+      if (this.playAborted || this.o.signal.aborted) break;
+      const batch = batchNames.map((h) => this.state(h));
+      for (const s of batch) s.ended = false;
+      this.batch = batch;
+      this.vars.batchHosts = batchNames;
+      if (play.gatherFacts) await this.gather(batch);
+      for (const section of play.sections) {
+        if (this.playAborted || this.o.signal.aborted) break;
+        if (play.strategy === 'free') {
+          await Promise.all(batch.filter((h) => h.active).map((h) => this.runItems(section, [h], TOP)));
+        } else {
+          await this.runItems(section, batch, TOP);
+        }
+        await this.flushHandlers(batch);
+      }
+      // a batch in which every host failed stops the rolling update (Ansible's rule)
+      if (batch.every((h) => h.failed || h.unreachable)) break;
+    }
+    this.o.emit({ type: 'play_end', name: play.name });
+    return hosts.length;
+  }
+
+  private async gather(batch: HostState[]): Promise<void> {
+    const hosts = batch.filter((h) => h.active);
+    if (!hosts.length) return;
+    this.o.emit({ type: 'task_start', name: 'Gathering Facts', action: 'gather_facts', handler: false, hosts: hosts.map((h) => h.name) });
+    const fakeTask = { name: 'Gathering Facts', action: 'gather_facts', ctx: { ...this.play.ctx }, role: undefined } as unknown as Task;
+    await Promise.all(
+      hosts.map((h) =>
+        this.limiter.run(async () => {
+          let result: Vars;
+          try {
+            const vars = this.vars.forTask(h.name, undefined);
+            const conn = await this.pool.get(h.name, transportFor(vars, this.play.connection, this.o.cliConnection), vars);
+            await conn.connect();
+            const { rc, facts, stderr } = await gatherFacts(conn);
+            if (rc !== 0) result = { failed: true, changed: false, msg: `fact gathering failed (rc=${rc}): ${stderr.trim()}` };
+            else {
+              this.vars.setFacts(h.name, facts, true);
+              result = { changed: false, ansible_facts: facts };
+            }
+          } catch (err) {
+            const e = err as Error;
+            result = e.name === 'UnreachableError' ? { unreachable: true, changed: false, msg: e.message } : { failed: true, changed: false, msg: e.message };
+          }
+          this.record(fakeTask, h, result.unreachable ? 'unreachable' : result.failed ? 'failed' : 'ok', result, TOP);
+        }),
+      ),
+    );
+  }
+
+  private async runItems(items: Item[], hosts: HostState[], frame: Frame): Promise<void> {
+    for (const item of items) {
+      if (this.playAborted || this.o.signal.aborted) return;
+      const active = hosts.filter((h) => h.active);
+      if (!active.length) return;
+      if (item.kind === 'block') await this.runBlock(item, active, frame);
+      else await this.runTask(item, active, frame);
+    }
+  }
+
+  private async runBlock(block: Block, hosts: HostState[], frame: Frame): Promise<void> {
+    const hasRescue = block.rescue.length > 0;
+    await this.runItems(block.block, hosts, { ...frame, rescuable: frame.rescuable || hasRescue });
+    const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
+    if (hasRescue && failedHere.length) {
+      for (const h of failedHere) h.failed = false;
+      await this.runItems(block.rescue, failedHere, frame);
+    }
+    if (block.always.length) {
+      const alwaysHosts = hosts.filter((h) => !h.unreachable && !h.ended);
+      const stillFailed = alwaysHosts.filter((h) => h.failed);
+      for (const h of stillFailed) h.failed = false;
+      await this.runItems(block.always, alwaysHosts, frame);
+      for (const h of stillFailed) h.failed = true;
+    }
+  }
+
+  private selected(task: Task): boolean {
+    if (!tagsSelected(task.ctx.tags, this.o.tags)) return false;
+    if (!this.startFound) {
+      const name = task.role ? `${task.role.name} : ${task.name ?? ''}` : task.name ?? '';
+      if (task.name && (globMatch(this.o.startAtTask!, task.name) || globMatch(this.o.startAtTask!, name))) this.startFound = true;
+      else return false;
+    }
+    return true;
+  }
+
+  private async runTask(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
+    if (!frame.handler && !this.selected(task)) return;
+    if (task.action === 'meta') return this.runMeta(task, hosts, frame);
+    if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
+    let targets = hosts;
+    if (task.ctx.runOnce) targets = hosts.slice(0, 1);
+    this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: targets.map((h) => h.name) });
+    const throttle = task.ctx.throttle && task.ctx.throttle > 0 ? new Limiter(task.ctx.throttle) : undefined;
+    const before = new Set(hosts.filter((h) => h.failed).map((h) => h.name));
+    await Promise.all(
+      targets.map((h) =>
+        this.limiter.run(async () => {
+          const go = async () => {
+            const outcome = await this.tasks.run(task, h.name, frame.extra.get(h.name));
+            if (task.ctx.runOnce && task.register) {
+              // run_once shares its registered result with every host of the batch
+              for (const other of hosts) if (other !== h) this.vars.setFacts(other.name, { [task.register]: outcome.result }, false);
+            }
+            this.record(task, h, outcome.status, outcome.result, frame);
+          };
+          return throttle ? throttle.run(go) : go();
+        }),
+      ),
+    );
+    this.afterTask(task, hosts, before);
+  }
+
+  /** any_errors_fatal and max_fail_percentage are checked after each task. */
+  private afterTask(task: Task, hosts: HostState[], failedBefore: Set<string>): void {
+    const newlyFailed = hosts.filter((h) => (h.failed || h.unreachable) && !failedBefore.has(h.name));
+    if (newlyFailed.length && (task.ctx.anyErrorsFatal ?? this.play.anyErrorsFatal)) {
+      this.playAborted = true;
+      for (const h of this.batch) h.ended = true;
+    }
+    if (this.play.maxFailPercentage !== undefined && this.batch.length) {
+      const failed = this.batch.filter((h) => h.failed || h.unreachable).length;
+      if ((failed / this.batch.length) * 100 > this.play.maxFailPercentage) {
+        this.playAborted = true;
+        for (const h of this.batch) h.ended = true;
+      }
+    }
+  }
+
+  /** Count the result, update host state and handler notifications, emit it. */
+  private record(task: Task, h: HostState, status: HostStatus, result: Vars, frame: Frame): void {
+    const s = h.stats;
+    const ignored = status === 'failed' && task.ctx.ignoreErrors === true;
+    switch (status) {
+      case 'ok':
+        s.ok++;
+        break;
+      case 'changed':
+        s.ok++;
+        s.changed++;
+        break;
+      case 'skipped':
+        s.skipped++;
+        break;
+      case 'unreachable':
+        if (task.ctx.ignoreUnreachable) {
+          s.ignored++;
+        } else {
+          s.unreachable++;
+          h.unreachable = true;
+        }
+        break;
+      case 'failed':
+        if (ignored) {
+          s.ok++;
+          s.ignored++;
+          if (result.changed) s.changed++;
+        } else {
+          if (frame.rescuable) s.rescued++;
+          else s.failed++;
+          h.failed = true;
+        }
+        break;
+    }
+    this.emitResult(task, h.name, status, result);
+    if ((status === 'changed' || (ignored && result.changed)) && task.notify.length) this.notify(task, h.name);
+  }
+
+  private notify(task: Task, host: string): void {
+    for (const name of task.notify) {
+      let found = false;
+      for (const handler of this.play.handlers) {
+        const full = handler.role ? `${handler.role.name} : ${handler.name}` : handler.name;
+        if (handler.name === name || full === name || handler.listen.includes(name)) {
+          found = true;
+          let set = this.notified.get(handler);
+          if (!set) this.notified.set(handler, (set = new Set()));
+          set.add(host);
+        }
+      }
+      if (!found) this.o.emit({ type: 'warning', message: `The requested handler '${name}' was not found in any of the known handlers` });
+    }
+  }
+
+  private async flushHandlers(hosts: HostState[]): Promise<void> {
+    for (let pass = 0; pass < 10 && this.notified.size; pass++) {
+      for (const handler of this.play.handlers) {
+        const set = this.notified.get(handler);
+        if (!set) continue;
+        this.notified.delete(handler);
+        const targets = hosts.filter((h) => set.has(h.name) && (h.active || (this.play.forceHandlers && !h.unreachable)));
+        if (!targets.length) continue;
+        await this.runTask(handler, targets, { ...TOP, handler: true });
+      }
+    }
+  }
+
+  private async runMeta(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
+    const what = String(task.args._raw_params ?? task.args.action ?? '').trim();
+    const holds = (h: HostState): boolean => {
+      try {
+        const vars = this.vars.forTask(h.name, task, frame.extra.get(h.name));
+        return task.ctx.when.every((c) => this.o.templar.isTrue(c, vars));
+      } catch {
+        return false;
+      }
+    };
+    switch (what) {
+      case 'flush_handlers':
+        return this.flushHandlers(this.batch);
+      case 'end_play':
+        if (hosts.some(holds)) {
+          this.playAborted = true;
+          for (const h of this.batch) h.ended = true;
+        }
+        return;
+      case 'end_batch':
+        if (hosts.some(holds)) for (const h of this.batch) h.ended = true;
+        return;
+      case 'end_host':
+        for (const h of hosts) if (holds(h)) h.ended = true;
+        return;
+      case 'clear_host_errors':
+        for (const h of this.batch) h.failed = false;
+        return;
+      case 'reset_connection':
+        for (const h of hosts) await this.pool.reset(h.name);
+        return;
+      case 'noop':
+      case 'refresh_inventory':
+      case 'clear_facts':
+        if (what === 'clear_facts') for (const h of hosts) this.vars.facts.delete(h.name);
+        return;
+      default:
+        throw new InputError(`invalid meta action '${what}'`, task.loc);
+    }
+  }
+
+  /** include_tasks: file chosen per host at run time; hosts that chose the same file run it together. */
+  private async runInclude(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
+    const groups = new Map<string, { hosts: HostState[]; extra: Map<string, Vars> }[]>();
+    for (const h of hosts) {
+      const base = this.vars.forTask(h.name, task, frame.extra.get(h.name));
+      try {
+        const items: unknown[] | undefined = task.loop !== undefined ? (this.o.templar.render(task.loop, base) as unknown[]) : undefined;
+        const runs = items ? items.map((it, i) => ({ vars: { ...base, [task.loopControl.loopVar]: it }, extra: { [task.loopControl.loopVar]: it, ...(task.loopControl.indexVar ? { [task.loopControl.indexVar]: i } : {}) } })) : [{ vars: base, extra: {} as Vars }];
+        runs.forEach((run, idx) => {
+          if (!task.ctx.when.every((c) => this.o.templar.isTrue(c, run.vars))) return;
+          const args = this.o.templar.render(task.args, run.vars) as Vars;
+          const file = String(args.file ?? args._raw_params ?? '');
+          const path = this.tasks.findFile(task, 'tasks', file);
+          const key = `${path}\0${idx}`;
+          let list = groups.get(key);
+          if (!list) groups.set(key, (list = [{ hosts: [], extra: new Map() }]));
+          list[0]!.hosts.push(h);
+          list[0]!.extra.set(h.name, { ...(frame.extra.get(h.name) ?? {}), ...run.extra });
+        });
+      } catch (err) {
+        this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: [h.name] });
+        this.record(task, h, 'failed', { failed: true, changed: false, msg: (err as Error).message }, frame);
+      }
+    }
+    for (const [key, [group]] of groups) {
+      const path = key.split('\0')[0]!;
+      let items: Item[];
+      try {
+        const parent = { ...task.ctx, when: task.ctx.when.slice(0, task.parentWhenCount) };
+        items = this.o.loader.loadTaskFile(path, parent, { baseDir: task.baseDir, role: task.role, seenRoles: new Set(), playbookDir: this.o.playbook.dir, stack: [] }, task.loc);
+      } catch (err) {
+        this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: group!.hosts.map((h) => h.name) });
+        for (const h of group!.hosts) this.record(task, h, 'failed', { failed: true, changed: false, msg: err instanceof InputError ? err.format() : (err as Error).message }, frame);
+        continue;
+      }
+      this.o.emit({ type: 'included', file: path, hosts: group!.hosts.map((h) => h.name) });
+      for (const h of group!.hosts) h.stats.ok++;
+      await this.runItems(items, group!.hosts, { ...frame, extra: group!.extra });
+    }
+  }
+}
+
+/** Every notify name in a play must name a handler or a listen topic (checked before running). */
+export function checkHandlers(playbook: Playbook): void {
+  for (const play of playbook.plays) {
+    const names = new Set<string>();
+    for (const h of play.handlers) {
+      if (h.name) names.add(h.name);
+      if (h.name && h.role) names.add(`${h.role.name} : ${h.name}`);
+      for (const l of h.listen) names.add(l);
+    }
+    const visit = (items: Item[]): void => {
+      for (const it of items) {
+        if (it.kind === 'block') {
+          visit(it.block);
+          visit(it.rescue);
+          visit(it.always);
+        } else {
+          for (const n of it.notify) {
+            if (!names.has(n) && !n.includes('{{')) throw new InputError(`the task notifies handler '${n}', which no handler in play '${play.name}' has as name or listen`, { ...it.loc, field: 'notify' });
+          }
+        }
+      }
+    };
+    for (const s of play.sections) visit(s);
+    visit(play.handlers);
+  }
+}

@@ -1,0 +1,158 @@
+// The library behind `drover play` and `drover run`: load and validate everything first
+// (so bad input runs nothing), then execute with one reporter owning stdout.
+import { dirname, resolve } from 'node:path';
+import { parseExtraVars } from '../cli/extra-vars.js';
+import { EXIT } from '../cli/exit-codes.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import type { Inventory } from '../inventory/types.js';
+import { chooseReporter } from '../output/choose-reporter.js';
+import type { DroverEvent, Reporter } from '../output/events.js';
+import { maskValues } from '../output/mask.js';
+import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
+import type { Item, Playbook } from '../playbook/model.js';
+import { createTemplar } from '../templating/templar.js';
+import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
+import { secretValues } from './secret-values.js';
+import { tagsSelected } from './tags.js';
+
+export interface PlayOptions {
+  playbooks: string[];
+  inventory: string[];
+  limit?: string;
+  extraVars: string[];
+  json: boolean;
+  verbose: boolean;
+  connection?: string;
+  forks: number;
+  check: boolean;
+  diff: boolean;
+  tags: string[];
+  skipTags: string[];
+  startAtTask?: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  syntaxCheck?: boolean;
+  color?: boolean;
+  /** Print a line for list/syntax modes (the reporter owns stdout otherwise). */
+  log(line: string): void;
+  /** Build the playbook in memory instead of loading files (drover run). */
+  inline?: Playbook;
+}
+
+/** Deep-copy an event with every secret value replaced. */
+function maskEvent(event: DroverEvent, secrets: string[]): DroverEvent {
+  if (!secrets.length) return event;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return maskValues(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(event) as DroverEvent;
+}
+
+function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
+  for (const it of items) {
+    if (it.kind === 'block') {
+      listTasks(it.block, filter, out, indent);
+      listTasks(it.rescue, filter, out, indent);
+      listTasks(it.always, filter, out, indent);
+    } else if (tagsSelected(it.ctx.tags, filter)) {
+      const name = it.role ? `${it.role.name} : ${it.name ?? it.action}` : it.name ?? it.action;
+      out.push(`${indent}${name}\tTAGS: [${it.ctx.tags.join(', ')}]`);
+    }
+  }
+}
+
+/** Load, validate and run playbooks; returns the exit code. */
+export async function runPlaybook(o: PlayOptions): Promise<number> {
+  const extraVars = parseExtraVars(o.extraVars);
+  const firstDir = o.inline ? o.inline.dir : dirname(resolve(o.playbooks[0]!));
+  const inventory: Inventory = await loadInventory(o.inventory, { playbookDir: firstDir });
+  const loader = new PlaybookLoader((process.env.DROVER_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean));
+  const books = o.inline ? [o.inline] : o.playbooks.map((p) => loader.load(p));
+  for (const b of books) checkHandlers(b);
+  const filter = { only: o.tags, skip: o.skipTags };
+
+  if (o.syntaxCheck) {
+    for (const b of books) o.log(`\nplaybook: ${b.file}`);
+    return EXIT.OK;
+  }
+  if (o.listHosts || o.listTasks) {
+    for (const b of books) {
+      o.log(`\nplaybook: ${b.file}`);
+      b.plays.forEach((play, i) => {
+        const hosts = inventory.select(play.hosts, o.limit);
+        o.log(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.ctx.tags.join(', ')}]`);
+        if (o.listHosts) {
+          o.log(`    pattern: ['${play.hosts}']`);
+          o.log(`    hosts (${hosts.length}):`);
+          for (const h of hosts) o.log(`      ${h}`);
+        }
+        if (o.listTasks) {
+          const lines: string[] = [];
+          for (const s of play.sections) listTasks(s, filter, lines, '      ');
+          o.log('    tasks:');
+          for (const l of lines) o.log(l);
+          void flattenTasks;
+        }
+      });
+    }
+    return EXIT.OK;
+  }
+
+  const secrets = secretValues(inventory, extraVars);
+  const reporter: Reporter = chooseReporter({
+    json: o.json,
+    tty: Boolean(process.stdout.isTTY) && !o.json,
+    color: o.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
+    verbose: o.verbose,
+    stream: process.stdout,
+  });
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    // the first Ctrl-C lets running tasks finish and prints the recap; a second one quits now
+    if (interrupts > 1) process.exit(EXIT.INTERRUPTED);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const templar = createTemplar();
+  let exitCode: number = EXIT.OK;
+  try {
+    for (const playbook of books) {
+      const runner = new PlaybookRunner({
+        playbook,
+        inventory,
+        templar,
+        loader,
+        extraVars,
+        check: o.check,
+        diff: o.diff,
+        forks: o.forks,
+        verbosity: o.verbose ? 1 : 0,
+        limit: o.limit,
+        tags: filter,
+        startAtTask: o.startAtTask,
+        cliConnection: o.connection,
+        signal: abort.signal,
+        emit: (e) => reporter.handle(maskEvent(e, secrets)),
+      });
+      reporter.handle({ type: 'playbook_start', file: playbook.file, check: o.check });
+      const summary = await runner.run();
+      exitCode = summary.exitCode;
+      if (summary.interrupted || exitCode !== EXIT.OK) break;
+    }
+  } finally {
+    await reporter.finish();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return exitCode;
+}

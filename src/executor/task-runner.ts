@@ -1,0 +1,287 @@
+// Runs one task on one host: conditions, loop, until/retries, the module call, then
+// changed_when/failed_when and register. Non-zero exit codes are data; only transport
+// failure makes a host unreachable. Returns Ansible's result shape.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TemplateError } from '../cli/errors.js';
+import { UnreachableError, type BecomeOptions, type Connection } from '../connections/types.js';
+import { ArgError, normalizeArgs, toBool } from '../modules/args.js';
+import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
+import { findModule } from '../modules/index.js';
+import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import type { HostStatus } from '../output/events.js';
+import type { Task } from '../playbook/model.js';
+import { readYamlFile } from '../playbook/yaml-source.js';
+import { OMIT } from '../templating/templar.js';
+import type { RunContext } from './run-context.js';
+import { transportFor } from './connection-pool.js';
+
+type Vars = Record<string, unknown>;
+
+export interface TaskOutcome {
+  status: HostStatus;
+  result: Vars;
+}
+
+/** Ansible's task error text: the message and where the task is. */
+function located(task: Task, message: string): string {
+  const loc = task.loc;
+  return loc.file ? `${message}. The error appears to be in '${loc.file}': line ${loc.line ?? '?'}, column ${loc.col ?? '?'}` : message;
+}
+
+function statusOf(r: Vars): HostStatus {
+  if (r.unreachable) return 'unreachable';
+  if (r.failed) return 'failed';
+  if (r.skipped) return 'skipped';
+  return r.changed ? 'changed' : 'ok';
+}
+
+/** Drop args whose value is the `omit` placeholder, at any depth of a mapping. */
+function dropOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(dropOmitted);
+  if (value && typeof value === 'object') {
+    const out: Vars = {};
+    for (const [k, v] of Object.entries(value)) if (v !== OMIT) out[k] = dropOmitted(v);
+    return out;
+  }
+  return value;
+}
+
+/** Turns a `loop:`/`with_*` value into the list of items. */
+function loopItems(task: Task, value: unknown): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (task.loopKind === 'with_dict') {
+    if (typeof value !== 'object' || Array.isArray(value)) throw new TemplateError('with_dict expects a dict');
+    return Object.entries(value as Vars).map(([key, v]) => ({ key, value: v }));
+  }
+  if (typeof value === 'string') {
+    if (task.loopKind === 'with_items' || task.loopKind === 'with_list') return [value];
+    throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${value}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
+  }
+  if (!Array.isArray(value)) {
+    if (task.loopKind === 'with_items') return [value];
+    throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`);
+  }
+  if (task.loopKind === 'with_items') return value.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (task.loopKind === 'with_indexed_items') return value.map((v, i) => [i, v]);
+  return value;
+}
+
+/** Runs tasks for hosts; one per run, shared by every play. */
+export class TaskRunner {
+  constructor(private readonly rc: RunContext) {}
+
+  /** Resolve become for a task from keywords, then ansible_become* vars. */
+  private become(task: Task, vars: Vars): BecomeOptions | undefined {
+    const t = this.rc.templar;
+    const on = task.ctx.become ?? (vars.ansible_become !== undefined ? toBool(t.render(vars.ansible_become, vars)) : false);
+    if (!on) return undefined;
+    const method = String(task.ctx.becomeMethod ?? t.render(vars.ansible_become_method ?? 'sudo', vars));
+    if (method !== 'sudo' && method !== 'su') throw new ArgError(`become method '${method}' is not supported (sudo, su)`, 'become_method');
+    const user = String(task.ctx.becomeUser ?? t.render(vars.ansible_become_user ?? 'root', vars));
+    const pw = vars.ansible_become_pass ?? vars.ansible_become_password;
+    const flags = vars.ansible_become_flags !== undefined ? String(t.render(vars.ansible_become_flags, vars)) : undefined;
+    return { method, user, password: pw !== undefined && pw !== null ? String(t.render(pw, vars)) : undefined, flags };
+  }
+
+  private environment(task: Task, vars: Vars): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const layer of task.ctx.environment) {
+      const rendered = this.rc.templar.render(layer, vars);
+      if (rendered && typeof rendered === 'object') for (const [k, v] of Object.entries(rendered)) env[k] = String(v);
+    }
+    return env;
+  }
+
+  /** Where controller-side files for this task live (role files/templates, then task and playbook dirs). */
+  findFile(task: Task, kind: 'files' | 'templates' | 'vars' | 'tasks', path: string): string {
+    if (isAbsolute(path)) return path;
+    const dirs: string[] = [];
+    if (task.role) dirs.push(join(task.role.path, kind), task.role.path);
+    dirs.push(join(task.baseDir, kind), task.baseDir, join(this.rc.playbookDir, kind), this.rc.playbookDir);
+    for (const d of dirs) {
+      const p = resolve(d, path);
+      if (existsSync(p)) return p;
+    }
+    return resolve(dirs[0]!, path);
+  }
+
+  /** Run the task on a host, emitting per-item results; returns the final result. */
+  async run(task: Task, host: string, extra: Vars = {}): Promise<TaskOutcome> {
+    const { templar } = this.rc;
+    const vars = this.rc.vars.forTask(host, task, extra);
+    let result: Vars;
+    try {
+      if (task.loop === undefined) {
+        const cond = this.firstFalse(task.ctx.when, vars);
+        result = cond !== undefined ? { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } : await this.runWithRetries(task, host, vars);
+      } else {
+        result = await this.runLoop(task, host, vars, templar.render(task.loop, vars));
+      }
+    } catch (err) {
+      result = this.errorResult(task, err, host);
+    }
+    if (task.register && !result.unreachable) this.rc.vars.setFacts(host, { [task.register]: result }, false);
+    return { status: statusOf(result), result };
+  }
+
+  private errorResult(task: Task, err: unknown, host: string): Vars {
+    if (err instanceof UnreachableError) return { unreachable: true, changed: false, msg: err.message };
+    if (err instanceof TemplateError) return { failed: true, changed: false, msg: located(task, `The task includes an option with an undefined variable. ${err.message}`) };
+    if (err instanceof ArgError) return { failed: true, changed: false, msg: err.message, invocation_field: err.field };
+    const e = err as Error;
+    return { failed: true, changed: false, msg: `${e.message || String(e)}`, exception: host ? e.stack?.split('\n').slice(0, 3).join('\n') : undefined };
+  }
+
+  /** The first condition that does not hold, or undefined when all hold. */
+  private firstFalse(conditions: unknown[], vars: Vars): unknown {
+    for (const c of conditions) if (!this.rc.templar.isTrue(c, vars)) return c;
+    return undefined;
+  }
+
+  private async runLoop(task: Task, host: string, vars: Vars, loopValue: unknown): Promise<Vars> {
+    const items = loopItems(task, loopValue);
+    if (items.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+    const { loopVar, indexVar, label, pause } = task.loopControl;
+    const results: Vars[] = [];
+    for (let i = 0; i < items.length; i++) {
+      if (this.rc.signal.aborted) break;
+      const item = items[i];
+      const ivars: Vars = { ...vars, [loopVar]: item, ansible_loop_var: loopVar };
+      if (indexVar) ivars[indexVar] = i;
+      ivars.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
+      let r: Vars;
+      try {
+        const cond = this.firstFalse(task.ctx.when, ivars);
+        r = cond !== undefined ? { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } : await this.runWithRetries(task, host, ivars);
+      } catch (err) {
+        r = this.errorResult(task, err, host);
+      }
+      r[loopVar] = item;
+      r.item = item;
+      r.ansible_loop_var = loopVar;
+      if (indexVar) r[indexVar] = i;
+      results.push(r);
+      let itemLabel: string;
+      try {
+        const l = label !== undefined ? this.rc.templar.render(label, ivars) : item;
+        itemLabel = typeof l === 'string' ? l : JSON.stringify(l);
+      } catch {
+        itemLabel = typeof item === 'string' ? item : JSON.stringify(item);
+      }
+      this.rc.emitResult(task, host, statusOf(r), r, { item, itemLabel });
+      if (r.unreachable) return { unreachable: true, changed: false, msg: r.msg, results };
+      if (pause && i < items.length - 1) await sleep(pause * 1000, undefined, { signal: this.rc.signal }).catch(() => undefined);
+    }
+    const changed = results.some((r) => r.changed);
+    const failed = results.some((r) => r.failed);
+    const out: Vars = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
+    if (failed) out.failed = true;
+    if (results.every((r) => r.skipped)) {
+      out.skipped = true;
+      out.msg = 'All items skipped';
+    }
+    return out;
+  }
+
+  private async runWithRetries(task: Task, host: string, vars: Vars): Promise<Vars> {
+    const { templar } = this.rc;
+    const hasUntil = task.until !== undefined;
+    const retries = hasUntil ? (task.retries === undefined ? 3 : task.retries <= 0 ? 1 : task.retries + 1) : 1;
+    const delay = task.delay ?? 5;
+    let r: Vars = {};
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      r = await this.runOnce(task, host, vars);
+      if (r.unreachable) return r;
+      const bound: Vars = task.register ? { ...vars, [task.register]: r } : vars;
+      this.applyChangedFailed(task, r, bound);
+      if (!hasUntil) return r;
+      r.attempts = attempt;
+      if (templar.isTrue(task.until, { ...bound, ...(task.register ? {} : {}) })) return r;
+      if (attempt === retries) {
+        r.failed = true;
+        break;
+      }
+      this.rc.emit({ type: 'retry', task: this.rc.taskName(task), host, attempt, retries: retries - attempt, result: r });
+      await sleep(delay * 1000, undefined, { signal: this.rc.signal }).catch(() => undefined);
+      if (this.rc.signal.aborted) break;
+    }
+    return r;
+  }
+
+  private applyChangedFailed(task: Task, r: Vars, bound: Vars): void {
+    const { templar } = this.rc;
+    if (task.changedWhen !== undefined && !r.skipped) r.changed = templar.isTrue(task.changedWhen, bound);
+    if (task.failedWhen !== undefined && !r.skipped) {
+      const f = templar.isTrue(task.failedWhen, bound);
+      r.failed_when_result = f;
+      r.failed = f;
+    }
+  }
+
+  /** One module invocation. */
+  private async runOnce(task: Task, host: string, vars: Vars): Promise<Vars> {
+    const { templar } = this.rc;
+    if (task.action === 'include_vars') return this.includeVars(task, host, vars);
+    const def = findModule(task.action);
+    if (!def) return { failed: true, changed: false, msg: `couldn't resolve module/action '${task.action}'` };
+    let rawArgs = task.argsTemplate !== undefined ? templar.render(task.argsTemplate, vars) : templar.render(task.args, vars);
+    if (!rawArgs || typeof rawArgs !== 'object' || Array.isArray(rawArgs)) return { failed: true, changed: false, msg: located(task, `arguments of ${task.action} must be a mapping`) };
+    rawArgs = dropOmitted(rawArgs);
+    const args = OPEN_ARG_MODULES.has(def.name) ? (rawArgs as Vars) : normalizeArgs(def, rawArgs as Vars);
+    const check = task.ctx.checkMode ?? this.rc.check;
+    if (check && !def.supportsCheck) return { changed: false, skipped: true, msg: 'This module does not support check mode' };
+
+    let conn: Connection = unavailableConnection(host);
+    if (!def.controllerOnly) {
+      const target = task.ctx.delegateTo ? String(templar.render(task.ctx.delegateTo, vars)) : host;
+      const connVars = target === host ? vars : this.rc.vars.hostView(target);
+      if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
+      conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection), connVars);
+      await conn.connect();
+    }
+    const ctx: ModuleContext = {
+      host,
+      conn,
+      args,
+      vars,
+      check,
+      diff: this.rc.diff,
+      become: this.become(task, vars),
+      environment: this.environment(task, vars),
+      findFile: (kind, p) => this.findFile(task, kind, p),
+      render: (text, extraVars) => templar.renderString(text, extraVars ? { ...vars, ...extraVars } : vars),
+      evaluate: (expr) => templar.evaluate(expr, vars),
+      signal: this.rc.signal,
+      verbosity: this.rc.verbosity,
+    };
+    const r: ModuleResult = await def.run(ctx);
+    const out: Vars = { ...r, changed: Boolean(r.changed) };
+    if (typeof out.stdout === 'string' && out.stdout_lines === undefined) out.stdout_lines = out.stdout === '' ? [] : out.stdout.replace(/\n$/, '').split('\n');
+    if (typeof out.stderr === 'string' && out.stderr_lines === undefined) out.stderr_lines = out.stderr === '' ? [] : out.stderr.replace(/\n$/, '').split('\n');
+    if (r.ansible_facts && !r.failed) this.rc.vars.setFacts(host, r.ansible_facts, false);
+    return out;
+  }
+
+  /** include_vars: a YAML file's mapping becomes host facts. */
+  private includeVars(task: Task, host: string, vars: Vars): Vars {
+    const args = this.rc.templar.render(task.args, vars) as Vars;
+    const file = String(args.file ?? args._raw_params ?? '');
+    if (!file) return { failed: true, changed: false, msg: 'include_vars needs a file' };
+    const path = this.findFile(task, 'vars', file);
+    const data = readYamlFile(path, task.loc);
+    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { failed: true, changed: false, msg: `${path} must contain a mapping` };
+    const facts = args.name ? { [String(args.name)]: data ?? {} } : ((data ?? {}) as Vars);
+    this.rc.vars.setFacts(host, facts, false);
+    return { changed: false, ansible_facts: facts, ansible_included_var_files: [path] };
+  }
+}
+
+/** Stand-in for controller-only modules, which must never touch the target. */
+function unavailableConnection(host: string): Connection {
+  const no = (): never => {
+    throw new Error('controller-only module used the connection');
+  };
+  return { host, transport: 'none', connect: async () => undefined, exec: no, put: no, get: no, close: async () => undefined };
+}

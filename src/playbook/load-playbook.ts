@@ -1,0 +1,499 @@
+// Loads a playbook file into the model, expanding import_playbook, import_tasks, roles and
+// import_role statically, and validating every keyword and module argument so that bad
+// input fails here, naming file:line:col, before any host is contacted.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { InputError, type Location } from '../cli/errors.js';
+import { findModule, moduleNames } from '../modules/index.js';
+import { unknownArgs } from '../modules/args.js';
+import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
+import { BLOCK_KEYS, EXECUTOR_ACTIONS, LOOP_KINDS, PLAY_KEYS, RAW_PARAM_KEYS, TASK_KEYS } from './keywords.js';
+import { parseKeyValues } from './kv-args.js';
+import type { Block, Inheritable, Item, Play, Playbook, RoleContext, SerialSpec, Task } from './model.js';
+import { keyLocation, locationOf, readYamlFile } from './yaml-source.js';
+
+let nextTaskId = 1;
+
+type Raw = Record<string, unknown>;
+
+function isMapping(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function fail(message: string, obj: unknown, key?: string, hint?: string): never {
+  const where = (key ? keyLocation(obj, key) : locationOf(obj)) ?? {};
+  throw new InputError(message, { ...where, field: key, hint });
+}
+
+function asBool(v: unknown, obj: unknown, key: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (['yes', 'true', 'on', '1', 'y'].includes(s)) return true;
+    if (['no', 'false', 'off', '0', 'n', ''].includes(s)) return false;
+    // a template: decided at run time is not supported for these keywords; keep Ansible's strictness
+  }
+  if (typeof v === 'number') return v !== 0;
+  return fail(`'${key}' must be a boolean, got ${JSON.stringify(v)}`, obj, key);
+}
+
+function asStringList(v: unknown, obj: unknown, key: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'number') return [String(v)];
+  if (Array.isArray(v)) return v.map((x) => String(x));
+  return fail(`'${key}' must be a string or a list of strings`, obj, key);
+}
+
+function asMapping(v: unknown, obj: unknown, key: string): Raw {
+  if (v === undefined || v === null) return {};
+  if (!isMapping(v)) fail(`'${key}' must be a mapping`, obj, key);
+  return v as Raw;
+}
+
+function asConditions(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Merge a child object's inheritable keywords over its parent's. */
+function inherit(parent: Inheritable, raw: Raw): Inheritable {
+  const env = raw.environment;
+  return {
+    when: [...parent.when, ...asConditions(raw.when)],
+    tags: [...new Set([...parent.tags, ...asStringList(raw.tags, raw, 'tags')])],
+    become: asBool(raw.become, raw, 'become') ?? parent.become,
+    becomeUser: raw.become_user !== undefined ? String(raw.become_user) : parent.becomeUser,
+    becomeMethod: raw.become_method !== undefined ? String(raw.become_method) : parent.becomeMethod,
+    environment: env !== undefined && env !== null ? [...parent.environment, env as Raw] : parent.environment,
+    vars: raw.vars !== undefined ? { ...parent.vars, ...asMapping(raw.vars, raw, 'vars') } : parent.vars,
+    ignoreErrors: asBool(raw.ignore_errors, raw, 'ignore_errors') ?? parent.ignoreErrors,
+    ignoreUnreachable: asBool(raw.ignore_unreachable, raw, 'ignore_unreachable') ?? parent.ignoreUnreachable,
+    noLog: asBool(raw.no_log, raw, 'no_log') ?? parent.noLog,
+    checkMode: asBool(raw.check_mode, raw, 'check_mode') ?? parent.checkMode,
+    delegateTo: raw.delegate_to !== undefined ? String(raw.delegate_to) : parent.delegateTo,
+    runOnce: asBool(raw.run_once, raw, 'run_once') ?? parent.runOnce,
+    anyErrorsFatal: asBool(raw.any_errors_fatal, raw, 'any_errors_fatal') ?? parent.anyErrorsFatal,
+    throttle: raw.throttle !== undefined ? Number(raw.throttle) : parent.throttle,
+  };
+}
+
+function rootContext(): Inheritable {
+  return { when: [], tags: [], environment: [], vars: {} };
+}
+
+/** Resolve a path relative to the file that names it (Ansible: relative to the playbook/role dir). */
+function resolveFrom(baseDir: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(baseDir, p);
+}
+
+interface LoadScope {
+  baseDir: string;
+  role?: RoleContext;
+  /** Roles already imported in this play, to run each (name+params) once. */
+  seenRoles: Set<string>;
+  playbookDir: string;
+  /** Guards against import cycles. */
+  stack: string[];
+}
+
+/** Loads task lists, roles and imports for one playbook. */
+export class PlaybookLoader {
+  constructor(private readonly rolesPath: string[] = []) {}
+
+  /** Load a playbook file and everything it imports. */
+  load(file: string): Playbook {
+    const abs = resolve(file);
+    const plays = this.loadPlays(abs, [], undefined);
+    return { file: abs, dir: dirname(abs), plays };
+  }
+
+  private loadPlays(file: string, stack: string[], from: Location | undefined): Play[] {
+    if (stack.includes(file)) throw new InputError(`import_playbook cycle: ${[...stack, file].join(' -> ')}`, from ?? { file });
+    return this.playsFrom(readYamlFile(file, from), file, stack);
+  }
+
+  /** Build a playbook from data already in memory (drover run's one-task play). */
+  fromData(doc: unknown, file: string): Playbook {
+    const abs = resolve(file);
+    return { file: abs, dir: dirname(abs), plays: this.playsFrom(doc, abs, []) };
+  }
+
+  private playsFrom(doc: unknown, file: string, stack: string[]): Play[] {
+    if (doc === null) return [];
+    if (!Array.isArray(doc)) fail('a playbook must be a list of plays', doc);
+    const plays: Play[] = [];
+    for (const entry of doc as unknown[]) {
+      if (!isMapping(entry)) fail('each play must be a mapping', doc);
+      if ('import_playbook' in entry || 'ansible.builtin.import_playbook' in entry) {
+        const target = String(entry.import_playbook ?? entry['ansible.builtin.import_playbook']);
+        plays.push(...this.loadPlays(resolveFrom(dirname(file), target), [...stack, file], keyLocation(entry, 'import_playbook')));
+        continue;
+      }
+      plays.push(this.loadPlay(entry, file));
+    }
+    return plays;
+  }
+
+  private loadPlay(raw: Raw, file: string): Play {
+    for (const key of Object.keys(raw)) {
+      if (!PLAY_KEYS.has(key)) {
+        const hint = TASK_KEYS.has(key) || findModule(key) ? 'tasks go under "tasks:"' : undefined;
+        fail(`'${key}' is not a valid attribute for a Play`, raw, key, hint);
+      }
+    }
+    if (raw.hosts === undefined || raw.hosts === null || raw.hosts === '') fail("the field 'hosts' is required but was not set", raw, 'hosts');
+    const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
+    const baseDir = dirname(file);
+    const ctx = inherit(rootContext(), raw);
+    const scope: LoadScope = { baseDir, seenRoles: new Set(), playbookDir: baseDir, stack: [file] };
+
+    const varsFiles = asStringListOrItems(raw.vars_files, raw).map((p) => ({ path: p, loc: keyLocation(raw, 'vars_files') ?? { file } }));
+    // vars on the play are play vars, not inherited task vars (they sit at their own precedence level)
+    const playVars = asMapping(raw.vars, raw, 'vars');
+    const taskCtx: Inheritable = { ...ctx, vars: {} };
+
+    const pre = this.loadItems(raw.pre_tasks, raw, 'pre_tasks', taskCtx, scope);
+    const roleItems: Item[] = [];
+    for (const r of asList(raw.roles, raw, 'roles')) roleItems.push(...this.loadRoleEntry(r, raw, taskCtx, scope));
+    const tasks = this.loadItems(raw.tasks, raw, 'tasks', taskCtx, scope);
+    const post = this.loadItems(raw.post_tasks, raw, 'post_tasks', taskCtx, scope);
+    const handlers = [
+      ...this.roleHandlers,
+      ...flattenTasks(this.loadItems(raw.handlers, raw, 'handlers', taskCtx, scope)),
+    ];
+    this.roleHandlers = [];
+
+    const strategy = raw.strategy === undefined ? 'linear' : String(raw.strategy);
+    if (strategy !== 'linear' && strategy !== 'free') fail(`unknown strategy '${strategy}' (linear, free)`, raw, 'strategy');
+    let maxFail: number | undefined;
+    if (raw.max_fail_percentage !== undefined) {
+      maxFail = Number(raw.max_fail_percentage);
+      if (Number.isNaN(maxFail) || maxFail < 0 || maxFail > 100) fail('max_fail_percentage must be a number from 0 to 100', raw, 'max_fail_percentage');
+    }
+    return {
+      name: raw.name !== undefined ? String(raw.name) : hosts,
+      hosts,
+      gatherFacts: asBool(raw.gather_facts, raw, 'gather_facts') ?? true,
+      serial: parseSerial(raw.serial, raw),
+      strategy,
+      maxFailPercentage: maxFail,
+      anyErrorsFatal: ctx.anyErrorsFatal ?? false,
+      forceHandlers: asBool(raw.force_handlers, raw, 'force_handlers') ?? false,
+      connection: raw.connection !== undefined ? String(raw.connection) : undefined,
+      vars: playVars,
+      varsFiles,
+      sections: [pre, [...roleItems, ...tasks], post],
+      handlers,
+      ctx: taskCtx,
+      baseDir,
+      loc: locationOf(raw) ?? { file },
+    };
+  }
+
+  private roleHandlers: Task[] = [];
+
+  /** Load a list of tasks/blocks under `key` of `owner`. */
+  loadItems(value: unknown, owner: unknown, key: string, parent: Inheritable, scope: LoadScope): Item[] {
+    const list = asList(value, owner, key);
+    const items: Item[] = [];
+    for (const raw of list) {
+      if (!isMapping(raw)) fail(`each entry of '${key}' must be a mapping (a task or a block)`, list);
+      items.push(...this.loadItem(raw, parent, scope));
+    }
+    return items;
+  }
+
+  /** Load the tasks of a task file (import_tasks at load time, include_tasks at run time). */
+  loadTaskFile(path: string, parent: Inheritable, scope: LoadScope, from: Location): Item[] {
+    if (scope.stack.includes(path)) throw new InputError(`task include cycle: ${[...scope.stack, path].join(' -> ')}`, from);
+    if (!existsSync(path)) throw new InputError(`could not find task file ${path}`, from);
+    const doc = readYamlFile(path, from);
+    if (doc === null) return [];
+    if (!Array.isArray(doc)) fail('a task file must be a list of tasks', doc);
+    return this.loadItems(doc, doc, 'tasks', parent, { ...scope, baseDir: dirname(path), stack: [...scope.stack, path] });
+  }
+
+  private loadItem(raw: Raw, parent: Inheritable, scope: LoadScope): Item[] {
+    if ('block' in raw) {
+      for (const key of Object.keys(raw)) if (!BLOCK_KEYS.has(key)) fail(`'${key}' is not a valid attribute for a Block`, raw, key);
+      const ctx = inherit(parent, raw);
+      const block: Block = {
+        kind: 'block',
+        name: raw.name !== undefined ? String(raw.name) : undefined,
+        block: this.loadItems(raw.block, raw, 'block', ctx, scope),
+        rescue: this.loadItems(raw.rescue, raw, 'rescue', ctx, scope),
+        always: this.loadItems(raw.always, raw, 'always', ctx, scope),
+        ctx,
+        loc: locationOf(raw) ?? { file: scope.baseDir },
+      };
+      return [block];
+    }
+    const task = this.loadTask(raw, parent, scope);
+    // static imports expand here; their keywords (when, tags, vars...) apply to every task inside
+    if (task.action === 'import_tasks') {
+      const file = String(task.args.file ?? task.args._raw_params ?? '');
+      if (!file || file.includes('{{')) fail('import_tasks needs a static file name', raw);
+      const ctx = { ...task.ctx, vars: { ...task.ctx.vars, ...paramVars(task.args) } };
+      return this.loadTaskFile(resolveTaskPath(scope, file), ctx, scope, task.loc);
+    }
+    if (task.action === 'import_role' || task.action === 'include_role') {
+      const name = String(task.args.name ?? '');
+      if (!name) fail(`${task.action} needs 'name'`, raw);
+      return this.loadRole(name, { ...(task.args.vars as Raw | undefined) }, task.ctx, scope, task.loc, String(task.args.tasks_from ?? 'main'));
+    }
+    return [task];
+  }
+
+  private loadTask(raw: Raw, parent: Inheritable, scope: LoadScope): Task {
+    let action: string | undefined;
+    let argValue: unknown;
+    let actionKey: string | undefined;
+    let delegateLocal = false;
+    for (const key of Object.keys(raw)) {
+      if (TASK_KEYS.has(key) || LOOP_KINDS.has(key)) continue;
+      if (key.startsWith('with_')) fail(`'${key}' is not supported (supported: ${[...LOOP_KINDS].join(', ')}, loop)`, raw, key);
+      const name = key.replace(/^ansible\.(builtin|legacy)\./, '');
+      if (findModule(key) || EXECUTOR_ACTIONS.has(name)) {
+        if (action) fail(`conflicting action statements: ${actionKey}, ${key}`, raw, key);
+        action = findModule(key)?.name ?? name;
+        argValue = raw[key];
+        actionKey = key;
+        continue;
+      }
+      const known = moduleNames();
+      const close = known.find((m) => m.startsWith(key.slice(0, 3)));
+      fail(
+        action ? `'${key}' is not a valid attribute for a Task` : `couldn't resolve module/action '${key}'`,
+        raw,
+        key,
+        close ? `did you mean '${close}'?` : undefined,
+      );
+    }
+    if (raw.action !== undefined || raw.local_action !== undefined) {
+      if (action) fail(`conflicting action statements: ${actionKey}, ${raw.action !== undefined ? 'action' : 'local_action'}`, raw, 'action');
+      const key = raw.action !== undefined ? 'action' : 'local_action';
+      delegateLocal = key === 'local_action';
+      const v = raw[key];
+      if (isMapping(v)) {
+        const { module, ...rest } = v as Raw;
+        action = String(module ?? '');
+        argValue = rest;
+      } else {
+        const text = String(v ?? '').trim();
+        const sp = text.search(/\s/);
+        action = sp < 0 ? text : text.slice(0, sp);
+        argValue = sp < 0 ? '' : text.slice(sp + 1);
+      }
+      actionKey = key;
+      const short = action.replace(/^ansible\.(builtin|legacy)\./, '');
+      if (!findModule(action) && !EXECUTOR_ACTIONS.has(short)) fail(`couldn't resolve module/action '${action}'`, raw, key);
+      action = findModule(action)?.name ?? short;
+    }
+    if (!action) fail('no module/action detected in task', raw, undefined, `known modules: ${moduleNames().join(', ')}`);
+
+    const loc = keyLocation(raw, actionKey!) ?? locationOf(raw) ?? { file: scope.baseDir };
+    const def = findModule(action);
+    let args: Raw = {};
+    let argsTemplate: string | undefined;
+    if (typeof argValue === 'string' && /^\s*\{\{[^}]*\}\}\s*$/.test(argValue) && !def?.freeForm) {
+      argsTemplate = argValue;
+    } else if (typeof argValue === 'string' || typeof argValue === 'number') {
+      const text = String(argValue);
+      if (def?.freeForm || EXECUTOR_ACTIONS.has(action)) {
+        args = parseKeyValues(text, def?.freeForm ? RAW_PARAM_KEYS : new Set(['file', 'name', 'apply'])).args;
+        if (!def?.freeForm && args._raw_params !== undefined && !('file' in args) && !('name' in args)) {
+          args = { _raw_params: args._raw_params };
+        }
+      } else if (text.trim() !== '') {
+        const parsed = parseKeyValues(text);
+        if (parsed.bad !== undefined) {
+          fail(`module ${action} does not take free-form text ('${parsed.bad}'); use key=value or a mapping`, raw, actionKey);
+        }
+        args = parsed.args;
+      }
+    } else if (isMapping(argValue)) {
+      args = { ...argValue };
+    } else if (argValue !== null && argValue !== undefined) {
+      fail(`arguments of ${action} must be a mapping or key=value text`, raw, actionKey);
+    }
+    if (raw.args !== undefined) Object.assign(args, asMapping(raw.args, raw, 'args'));
+    if (def && !OPEN_ARG_MODULES.has(def.name)) {
+      const bad = unknownArgs(def, Object.keys(args));
+      if (bad.length) fail(`unsupported parameter${bad.length > 1 ? 's' : ''} for module ${def.name}: ${bad.join(', ')}`, raw, actionKey, `supported: ${Object.keys(def.args).join(', ')}`);
+    }
+    if (raw.async !== undefined && Number(raw.async) > 0) fail("'async' is not supported by Drover yet", raw, 'async');
+
+    let loop: unknown;
+    let loopKind: Task['loopKind'];
+    if (raw.loop !== undefined) {
+      loop = raw.loop;
+      loopKind = 'loop';
+    }
+    for (const kind of LOOP_KINDS) {
+      if (raw[kind] !== undefined) {
+        if (loopKind) fail(`only one of loop and ${kind} may be set`, raw, kind);
+        loop = raw[kind];
+        loopKind = kind as Task['loopKind'];
+      }
+    }
+    const lc = asMapping(raw.loop_control, raw, 'loop_control');
+    for (const k of Object.keys(lc)) {
+      if (!['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'].includes(k)) fail(`'${k}' is not a valid loop_control option`, lc, k);
+    }
+    const ctx = inherit(parent, raw);
+    if (delegateLocal) ctx.delegateTo = 'localhost';
+    const num = (k: string): number | undefined => {
+      if (raw[k] === undefined) return undefined;
+      const n = Number(raw[k]);
+      if (Number.isNaN(n)) {
+        if (typeof raw[k] === 'string' && String(raw[k]).includes('{{')) return undefined;
+        fail(`'${k}' must be a number`, raw, k);
+      }
+      return n;
+    };
+    if (raw.register !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(raw.register))) fail(`'${String(raw.register)}' is not a valid variable name`, raw, 'register');
+    return {
+      kind: 'task',
+      name: raw.name !== undefined && raw.name !== null ? String(raw.name) : undefined,
+      action,
+      args,
+      argsTemplate,
+      loop,
+      loopKind,
+      loopControl: {
+        loopVar: lc.loop_var !== undefined ? String(lc.loop_var) : 'item',
+        indexVar: lc.index_var !== undefined ? String(lc.index_var) : undefined,
+        label: lc.label !== undefined ? String(lc.label) : undefined,
+        pause: lc.pause !== undefined ? Number(lc.pause) : undefined,
+        extended: lc.extended !== undefined ? Boolean(lc.extended) : undefined,
+      },
+      register: raw.register !== undefined ? String(raw.register) : undefined,
+      until: raw.until,
+      retries: num('retries'),
+      delay: num('delay'),
+      changedWhen: raw.changed_when,
+      failedWhen: raw.failed_when,
+      notify: asStringList(raw.notify, raw, 'notify'),
+      listen: asStringList(raw.listen, raw, 'listen'),
+      ctx,
+      role: scope.role,
+      baseDir: scope.baseDir,
+      loc,
+      id: nextTaskId++,
+      parentWhenCount: parent.when.length,
+    };
+  }
+
+  private loadRoleEntry(entry: unknown, play: Raw, parent: Inheritable, scope: LoadScope): Item[] {
+    let name: string;
+    let params: Raw = {};
+    let rawCtx: Raw = {};
+    if (typeof entry === 'string') name = entry;
+    else if (isMapping(entry)) {
+      name = String(entry.role ?? entry.name ?? '');
+      const keywords = new Set(['role', 'name', 'when', 'tags', 'become', 'become_user', 'become_method', 'environment', 'vars', 'ignore_errors', 'no_log', 'delegate_to', 'any_errors_fatal', 'check_mode']);
+      for (const [k, v] of Object.entries(entry)) {
+        if (k === 'vars') Object.assign(params, asMapping(v, entry, 'vars'));
+        else if (keywords.has(k)) rawCtx[k] = v;
+        else params[k] = v;
+      }
+      rawCtx = { ...rawCtx };
+      delete rawCtx.vars;
+    } else return fail("each entry of 'roles' must be a role name or a mapping", play, 'roles');
+    if (!name) fail('role entry without a name', entry ?? play);
+    const ctx = inherit(parent, rawCtx);
+    return this.loadRole(name, params, ctx, scope, locationOf(entry) ?? keyLocation(play, 'roles') ?? { file: scope.playbookDir }, 'main');
+  }
+
+  private findRole(name: string, scope: LoadScope): string | undefined {
+    const candidates = [
+      join(scope.baseDir, 'roles', name),
+      join(scope.playbookDir, 'roles', name),
+      ...this.rolesPath.map((p) => join(p, name)),
+      resolveFrom(scope.playbookDir, name),
+    ];
+    return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
+  }
+
+  private loadRole(name: string, params: Raw, ctx: Inheritable, scope: LoadScope, from: Location, tasksFrom: string): Item[] {
+    const path = this.findRole(name, scope);
+    if (!path) throw new InputError(`the role '${name}' was not found in ${join(scope.playbookDir, 'roles')}${this.rolesPath.length ? ` or ${this.rolesPath.join(', ')}` : ''}`, from);
+    const key = `${path}:${tasksFrom}:${JSON.stringify(params)}`;
+    if (scope.seenRoles.has(key)) return [];
+    scope.seenRoles.add(key);
+    const readVars = (dir: string): Raw => {
+      const f = yamlIn(join(path, dir), 'main');
+      if (!f) return {};
+      const v = readYamlFile(f);
+      if (v === null) return {};
+      if (!isMapping(v)) fail(`${dir}/main.yml of role ${name} must be a mapping`, v);
+      return v as Raw;
+    };
+    const role: RoleContext = { name, path, defaults: readVars('defaults'), vars: readVars('vars'), params };
+    const roleScope: LoadScope = { ...scope, role, baseDir: join(path, 'tasks') };
+    const tasksFile = yamlIn(join(path, 'tasks'), tasksFrom);
+    const items = tasksFile ? this.loadTaskFile(tasksFile, ctx, roleScope, from) : [];
+    const handlersFile = yamlIn(join(path, 'handlers'), 'main');
+    if (handlersFile && tasksFrom === 'main') {
+      this.roleHandlers.push(...flattenTasks(this.loadTaskFile(handlersFile, ctx, { ...roleScope, baseDir: join(path, 'handlers') }, from)));
+    }
+    return items;
+  }
+}
+
+function yamlIn(dir: string, base: string): string | undefined {
+  for (const ext of ['.yml', '.yaml', '']) {
+    const f = join(dir, base + ext);
+    if (existsSync(f) && statSync(f).isFile()) return f;
+  }
+  return undefined;
+}
+
+function resolveTaskPath(scope: LoadScope, file: string): string {
+  if (isAbsolute(file)) return file;
+  // a role's task files are looked up in its tasks/ dir first, then beside the playbook
+  const here = resolve(scope.baseDir, file);
+  if (existsSync(here)) return here;
+  return resolve(scope.playbookDir, file);
+}
+
+function paramVars(args: Raw): Raw {
+  return isMapping(args.vars) ? (args.vars as Raw) : {};
+}
+
+function asList(value: unknown, owner: unknown, key: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) fail(`'${key}' must be a list`, owner, key);
+  return value as unknown[];
+}
+
+function asStringListOrItems(value: unknown, owner: Raw): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) fail("'vars_files' must be a list", owner, 'vars_files');
+  return value as unknown[];
+}
+
+function parseSerial(value: unknown, owner: Raw): SerialSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  for (const v of list) {
+    const ok = typeof v === 'number' ? v > 0 : typeof v === 'string' && /^\s*(\d+(\.\d+)?%|\d+)\s*$/.test(v);
+    if (!ok) fail(`serial entries must be a positive number or a percentage, got ${JSON.stringify(v)}`, owner, 'serial');
+  }
+  return list as SerialSpec;
+}
+
+/** Every task in a list of items, blocks flattened (for handlers). */
+export function flattenTasks(items: Item[]): Task[] {
+  const out: Task[] = [];
+  for (const it of items) {
+    if (it.kind === 'task') out.push(it);
+    else out.push(...flattenTasks(it.block), ...flattenTasks(it.rescue), ...flattenTasks(it.always));
+  }
+  return out;
+}
+
+export type { LoadScope };

@@ -1,0 +1,104 @@
+// The playbook object model after loading and validation: plays hold blocks, blocks hold
+// tasks. Static imports and roles are already expanded; dynamic includes stay as tasks.
+import type { Location } from '../cli/errors.js';
+
+/** Keywords that inherit from play to block to task (Ansible's "play context" fields). */
+export interface Inheritable {
+  when: unknown[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  environment: Record<string, unknown>[];
+  vars: Record<string, unknown>;
+  ignoreErrors?: boolean;
+  ignoreUnreachable?: boolean;
+  noLog?: boolean;
+  checkMode?: boolean;
+  delegateTo?: string;
+  runOnce?: boolean;
+  anyErrorsFatal?: boolean;
+  throttle?: number;
+}
+
+export interface RoleContext {
+  name: string;
+  path: string;
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+export interface Task {
+  kind: 'task';
+  name?: string;
+  action: string;
+  /** Raw (untemplated) module arguments; a free-form string is in `_raw_params`. */
+  args: Record<string, unknown>;
+  /** The whole args were one templated expression (`copy: "{{ spec }}"`). */
+  argsTemplate?: string;
+  loop?: unknown;
+  /** with_items flattens one level; with_dict turns a mapping into key/value items. */
+  loopKind?: 'loop' | 'with_items' | 'with_list' | 'with_dict' | 'with_indexed_items' | 'with_sequence';
+  loopControl: { loopVar: string; indexVar?: string; label?: string; pause?: number; extended?: boolean };
+  register?: string;
+  until?: unknown;
+  retries?: number;
+  delay?: number;
+  changedWhen?: unknown;
+  failedWhen?: unknown;
+  notify: string[];
+  /** Handler topics (handlers only). */
+  listen: string[];
+  /** Inherited fields, already merged with parents at load time. */
+  ctx: Inheritable;
+  role?: RoleContext;
+  /** For files/templates lookup: the dir of the file the task came from. */
+  baseDir: string;
+  loc: Location;
+  /** Stable id for --start-at-task and events. */
+  id: number;
+  /** How many of ctx.when came from enclosing blocks (include_tasks passes only those on). */
+  parentWhenCount: number;
+}
+
+export interface Block {
+  kind: 'block';
+  name?: string;
+  block: Item[];
+  rescue: Item[];
+  always: Item[];
+  ctx: Inheritable;
+  loc: Location;
+}
+
+export type Item = Task | Block;
+
+export type SerialSpec = (number | string)[];
+
+export interface Play {
+  name: string;
+  hosts: string;
+  gatherFacts: boolean;
+  serial?: SerialSpec;
+  strategy: 'linear' | 'free';
+  maxFailPercentage?: number;
+  anyErrorsFatal: boolean;
+  forceHandlers: boolean;
+  connection?: string;
+  /** Play vars (vars + vars_files are merged in order at run time). */
+  vars: Record<string, unknown>;
+  varsFiles: { path: unknown; loc: Location }[];
+  /** pre_tasks, roles+tasks, post_tasks: handlers flush after each section. */
+  sections: Item[][];
+  handlers: Task[];
+  ctx: Inheritable;
+  baseDir: string;
+  loc: Location;
+}
+
+export interface Playbook {
+  file: string;
+  dir: string;
+  plays: Play[];
+}
