@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the Debian packages the test suite runs for real (Ansible as the reference,
+# sshd for the fleet, etcd, tini), only if missing. Needs root; CI and dev machines are root.
+set -eu
+need=""
+for pair in ansible-playbook:ansible sshd:openssh-server ssh:openssh-client tini:tini sudo:sudo etcd:etcd-server etcdctl:etcd-client sshpass:sshpass openssl:openssl curl:curl; do
+  cmd=${pair%%:*}; pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need="$need $pkg"
+done
+if [ -n "$need" ]; then
+  echo "ensure-deps: installing$need"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
