@@ -61,7 +61,15 @@ export function parseKeyValues(text: string, rawKeys?: ReadonlySet<string>): { a
     }
   }
   if (rawKeys && keep.length) {
-    args._raw_params = text.slice(keep[0]!.start, keep[keep.length - 1]!.end);
+    // keep the text between neighbouring kept words as written; a lifted word leaves one space
+    let raw = keep[0]!.text;
+    for (let i = 1; i < keep.length; i++) {
+      const prev = keep[i - 1]!;
+      const cur = keep[i]!;
+      const between = text.slice(prev.end, cur.start);
+      raw += /^\s+$/.test(between) ? between + cur.text : ` ${cur.text}`;
+    }
+    args._raw_params = raw;
   }
   return { args };
 }
