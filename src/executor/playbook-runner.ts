@@ -80,7 +80,7 @@ export class PlaybookRunner {
   constructor(private readonly o: RunOptions) {
     this.vars = new VariableManager(o.inventory, o.extraVars, o.playbook.dir, o.check, o.diff);
     this.startFound = !o.startAtTask;
-    const runner = this;
+    const playConnection = (): string | undefined => this.play?.connection;
     this.rc = {
       templar: o.templar,
       vars: this.vars,
@@ -92,7 +92,7 @@ export class PlaybookRunner {
       playbookDir: o.playbook.dir,
       cliConnection: o.cliConnection,
       get playConnection() {
-        return runner.play?.connection;
+        return playConnection();
       },
       emit: (e) => o.emit(e),
       emitResult: (task, host, status, result, item) => this.emitResult(task, host, status, result, item),

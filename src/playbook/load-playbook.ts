@@ -388,7 +388,7 @@ export class PlaybookLoader {
 
   private loadRoleEntry(entry: unknown, play: Raw, parent: Inheritable, scope: LoadScope): Item[] {
     let name: string;
-    let params: Raw = {};
+    const params: Raw = {};
     let rawCtx: Raw = {};
     if (typeof entry === 'string') name = entry;
     else if (isMapping(entry)) {
