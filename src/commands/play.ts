@@ -2,7 +2,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
-import { runPlaybook } from '../executor/run-playbook.js';
 
 export default class Play extends BaseCommand {
   static override summary = 'Run a playbook against an inventory';
@@ -39,6 +38,8 @@ ${EXIT_CODE_HELP}`;
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Play);
+    // the engine loads only when a command runs, so --help and --version stay fast
+    const { runPlaybook } = await import('../executor/run-playbook.js');
     const code = await runPlaybook({
       playbooks: argv as string[],
       inventory: flags.inventory ?? [],

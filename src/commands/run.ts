@@ -3,8 +3,6 @@ import { Args, Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
-import { PlaybookLoader } from '../playbook/load-playbook.js';
-import { runPlaybook } from '../executor/run-playbook.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Run one module on the hosts matching a pattern (ad hoc)';
@@ -37,6 +35,9 @@ ${EXIT_CODE_HELP}`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
+    // the engine loads only when a command runs, so --help and --version stay fast
+    const { runPlaybook } = await import('../executor/run-playbook.js');
+    const { PlaybookLoader } = await import('../playbook/load-playbook.js');
     const task: Record<string, unknown> = { name: `${flags.module}${flags.args ? ` ${flags.args}` : ''}`, [flags.module]: flags.args ?? null };
     if (flags.become) Object.assign(task, { become: true, become_user: flags['become-user'] });
     const play = { name: `Ad hoc: ${flags.module} on ${args.pattern}`, hosts: args.pattern, gather_facts: flags.gather, tasks: [task] };
