@@ -18,6 +18,8 @@ export interface ExecOptions {
   /** Kill the command after this many milliseconds (rc 124, timedOut true). */
   timeoutMs?: number;
   become?: BecomeOptions;
+  /** Aborted on Ctrl-C: the command is stopped and exec resolves with rc 130. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
