@@ -244,7 +244,7 @@ export class PlaybookRunner {
     const hosts = batch.filter((h) => h.active);
     if (!hosts.length) return;
     this.o.emit({ type: 'task_start', name: 'Gathering Facts', action: 'gather_facts', handler: false, hosts: hosts.map((h) => h.name) });
-    const fakeTask = { name: 'Gathering Facts', action: 'gather_facts', ctx: { ...this.play.ctx }, role: undefined } as unknown as Task;
+    const fakeTask = { name: 'Gathering Facts', action: 'gather_facts', ctx: { ...this.play.ctx }, notify: [], listen: [], role: undefined } as unknown as Task;
     await Promise.all(
       hosts.map((h) =>
         this.limiter.run(async () => {
