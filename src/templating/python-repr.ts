@@ -1,0 +1,46 @@
+// Python's str()/repr() and json.dumps() shapes, because Ansible renders values that way:
+// `{{ [1, 'a'] }}` inside a string prints "[1, 'a']", to_json prints '{"a": 1}'.
+
+function reprString(s: string): string {
+  if (s.includes("'") && !s.includes('"')) return `"${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}"`;
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\t/g, '\\t')}'`;
+}
+
+/** Python repr() of a JSON-like value. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'string') return reprString(v);
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+/** Python str() of a value: strings as they are, everything else as repr(). */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return pyRepr(v);
+}
+
+/** Python json.dumps(v, indent=?, sort_keys=?) with Python's separators. */
+export function pyJson(v: unknown, indent?: number, sortKeys = false, level = 0): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
+  const pad = indent !== undefined ? '\n' + ' '.repeat(indent * (level + 1)) : '';
+  const end = indent !== undefined ? '\n' + ' '.repeat(indent * level) : '';
+  const sep = indent !== undefined ? ',' : ', ';
+  if (Array.isArray(v)) {
+    if (!v.length) return '[]';
+    return `[${pad}${v.map((x) => pyJson(x, indent, sortKeys, level + 1)).join(sep + pad)}${end}]`;
+  }
+  if (typeof v === 'object') {
+    let entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    if (sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!entries.length) return '{}';
+    return `{${pad}${entries.map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x, indent, sortKeys, level + 1)}`).join(sep + pad)}${end}}`;
+  }
+  return JSON.stringify(String(v));
+}

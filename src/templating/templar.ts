@@ -1,0 +1,292 @@
+// Jinja2 templating on nunjucks with Ansible's behaviour: strict undefined variables, native
+// types for a lone `{{ expr }}`, Python's rendering of None/True/lists, Python string and
+// dict methods, and Ansible's filters, tests and lookups.
+import { readFileSync } from 'node:fs';
+import nunjucks from 'nunjucks';
+import { TemplateError } from '../cli/errors.js';
+import { buildFilters, truthy } from './filters.js';
+import { pyRepr, pyStr } from './python-repr.js';
+import { TESTS } from './tests.js';
+import type { Templar } from './types.js';
+import { Undefined } from './undefined-value.js';
+
+/** The `omit` placeholder: an argument rendered to this value is dropped from the module call. */
+export const OMIT = '__omit_place_holder__d7a1e3f0c2b94e65';
+
+const runtime = (nunjucks as any).runtime;
+let patched = false;
+
+const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
+  startswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.startsWith(x)) : s.startsWith(p)),
+  endswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.endsWith(x)) : s.endsWith(p)),
+  split: (s, sep, max) => {
+    if (sep === undefined || sep === null) return s.trim().split(/\s+/).filter(Boolean);
+    const parts = s.split(sep);
+    return max !== undefined && max >= 0 && parts.length > max + 1 ? [...parts.slice(0, max), parts.slice(max).join(sep)] : parts;
+  },
+  rsplit: (s, sep, max) => {
+    const parts = s.split(sep ?? ' ');
+    return max !== undefined && max >= 0 && parts.length > max + 1 ? [parts.slice(0, parts.length - max).join(sep), ...parts.slice(parts.length - max)] : parts;
+  },
+  splitlines: (s) => s.split(/\r?\n/).filter((_, i, a) => i < a.length - 1 || a[i] !== ''),
+  strip: (s, chars) => (chars ? s.replace(new RegExp(`^[${escapeClass(chars)}]+|[${escapeClass(chars)}]+$`, 'g'), '') : s.trim()),
+  lstrip: (s, chars) => (chars ? s.replace(new RegExp(`^[${escapeClass(chars)}]+`), '') : s.trimStart()),
+  rstrip: (s, chars) => (chars ? s.replace(new RegExp(`[${escapeClass(chars)}]+$`), '') : s.trimEnd()),
+  lower: (s) => s.toLowerCase(),
+  upper: (s) => s.toUpperCase(),
+  title: (s) => s.replace(/\w\S*/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
+  capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
+  replace: (s, a, b) => s.split(a).join(b),
+  find: (s, sub) => s.indexOf(sub),
+  index: (s, sub) => s.indexOf(sub),
+  count: (s, sub) => s.split(sub).length - 1,
+  isdigit: (s) => /^\d+$/.test(s),
+  isalpha: (s) => /^[A-Za-z]+$/.test(s),
+  join: (s, list) => (list as unknown[]).map(pyStr).join(s),
+  format: (s, ...args) => {
+    let i = 0;
+    return s.replace(/\{(\d*)\}/g, (_m, n) => pyStr(args[n === '' ? i++ : Number(n)]));
+  },
+  zfill: (s, w) => s.padStart(w, '0'),
+};
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\]\\^-]/g, '\\$&');
+}
+
+/** Install the runtime behaviour Ansible playbooks rely on (once per process). */
+function patchRuntime(): void {
+  if (patched) return;
+  patched = true;
+  nunjucks.installJinjaCompat();
+  // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
+  // compile them as an argument list instead
+  const Compiler = (nunjucks as any).compiler.Compiler;
+  Compiler.prototype.compileIs = function (this: any, node: any, frame: unknown) {
+    const right = node.right.name ? node.right.name.value : node.right.value;
+    this._emit(`env.getTest("${right}").call(context, `);
+    this.compile(node.left, frame);
+    if (node.right.args) {
+      this._emit(',');
+      this._compileAggregate(node.right.args, frame);
+    }
+    this._emit(') === true');
+  };
+  const lookup = runtime.contextOrFrameLookup;
+  runtime.contextOrFrameLookup = function (this: unknown, context: unknown, frame: unknown, name: string) {
+    const v = lookup.call(this, context, frame, name);
+    return v === undefined ? new Undefined(name) : v;
+  };
+  const member = runtime.memberLookup;
+  runtime.memberLookup = function (this: unknown, obj: any, key: any) {
+    if (obj instanceof Undefined) return new Undefined(obj.name);
+    if (typeof obj === 'string' && typeof key === 'string' && STRING_METHODS[key]) {
+      const fn = STRING_METHODS[key]!;
+      return (...args: unknown[]) => fn(obj, ...args);
+    }
+    const v = member.call(this, obj, key);
+    if (v === undefined && obj !== null && obj !== undefined && typeof obj === 'object') {
+      const kind = Array.isArray(obj) ? 'list object' : 'dict object';
+      return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
+    }
+    return v;
+  };
+  const suppress = runtime.suppressValue;
+  runtime.suppressValue = function (this: unknown, val: unknown, autoescape: boolean) {
+    if (val instanceof Undefined) throw undefinedError(val);
+    if (val === null) return 'None';
+    if (typeof val === 'boolean') return val ? 'True' : 'False';
+    if (Array.isArray(val) || (typeof val === 'object' && val !== null && !(val instanceof String))) return pyRepr(val);
+    return suppress.call(this, val, autoescape);
+  };
+  const fromIterator = runtime.fromIterator;
+  runtime.fromIterator = function (this: unknown, arr: unknown) {
+    if (arr instanceof Undefined) throw undefinedError(arr);
+    return fromIterator.call(this, arr);
+  };
+}
+
+function undefinedError(u: Undefined): TemplateError {
+  if (u.name.startsWith("'")) return new TemplateError(u.name, u.name.replace(/^.*attribute '(.*)'$/, '$1'));
+  return new TemplateError(`'${u.name}' is undefined`, u.name);
+}
+
+const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
+const UNDEFINED_OK_TESTS = new Set(['defined', 'undefined']);
+
+const SINGLE_EXPR = /^\s*\{\{((?:(?!\{\{|\}\}).)*)\}\}\s*$/s;
+const HAS_TEMPLATE = /\{\{|\{%|\{#/;
+
+class NunjucksTemplar implements Templar {
+  private readonly env: nunjucks.Environment;
+  private readonly cache = new Map<string, nunjucks.Template>();
+  private captured: unknown;
+
+  constructor(searchPaths: string[]) {
+    patchRuntime();
+    this.env = new nunjucks.Environment(searchPaths.length ? new nunjucks.FileSystemLoader(searchPaths) : null, {
+      autoescape: false,
+      trimBlocks: true,
+      lstripBlocks: false,
+      throwOnUndefined: false,
+    });
+    const applyTest = (name: string, value: unknown, args: unknown[]): boolean => {
+      const t = TESTS[name];
+      if (!t) throw new TemplateError(`no test named '${name}'`);
+      return t(value, ...args);
+    };
+    const filters = buildFilters(applyTest, (name, value, args) => {
+      const f = (this.env as any).getFilter(name);
+      return f(value, ...args);
+    });
+    for (const [name, fn] of Object.entries(filters)) {
+      const wrapped = UNDEFINED_OK_FILTERS.has(name)
+        ? fn
+        : (...args: unknown[]) => {
+            for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
+            return fn(...args);
+          };
+      this.env.addFilter(name, wrapped);
+    }
+    for (const [name, fn] of Object.entries(TESTS)) {
+      this.env.addTest(name, (...args: unknown[]) => {
+        if (!UNDEFINED_OK_TESTS.has(name)) for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
+        return fn(args[0], ...args.slice(1));
+      });
+    }
+    this.env.addGlobal('__drover_capture', (v: unknown) => {
+      this.captured = v;
+      return '';
+    });
+    this.env.addGlobal('omit', OMIT);
+    const lookup = (kind: string, ...terms: unknown[]): unknown => {
+      const kw = terms.find((t: any) => t && t.__keywords) as Record<string, unknown> | undefined;
+      const args = terms.filter((t: any) => !(t && t.__keywords));
+      let values: unknown[];
+      switch (kind) {
+        case 'env':
+          values = args.map((n) => process.env[String(n)] ?? (kw?.default as string | undefined) ?? '');
+          break;
+        case 'file':
+          values = args.map((p) => readFileSync(String(p), 'utf8').replace(/\n$/, ''));
+          break;
+        case 'items':
+        case 'list':
+          return args.flat();
+        default:
+          throw new TemplateError(`lookup plugin '${kind}' is not supported (env, file, items, list)`);
+      }
+      return kw?.wantlist ? values : values.length === 1 ? values[0] : values.join(',');
+    };
+    this.env.addGlobal('lookup', lookup);
+    this.env.addGlobal('query', (kind: string, ...terms: unknown[]) => {
+      const v = lookup(kind, ...terms);
+      return Array.isArray(v) ? v : [v];
+    });
+    this.env.addGlobal('q', (kind: string, ...terms: unknown[]) => {
+      const v = lookup(kind, ...terms);
+      return Array.isArray(v) ? v : [v];
+    });
+  }
+
+  private compile(source: string): nunjucks.Template {
+    let t = this.cache.get(source);
+    if (!t) {
+      try {
+        t = new nunjucks.Template(source, this.env, undefined, true);
+      } catch (err) {
+        throw new TemplateError(`template error while templating string: ${cleanMessage(err)}. String: ${source}`);
+      }
+      if (this.cache.size > 5000) this.cache.clear();
+      this.cache.set(source, t);
+    }
+    return t;
+  }
+
+  private run(source: string, vars: Record<string, unknown>): string {
+    try {
+      return this.compile(source).render(vars);
+    } catch (err) {
+      if (err instanceof TemplateError) throw err;
+      const cause = findTemplateError(err);
+      if (cause) throw cause;
+      throw new TemplateError(`template error while templating string: ${cleanMessage(err)}. String: ${source}`);
+    }
+  }
+
+  isTemplate(value: unknown): boolean {
+    return typeof value === 'string' && HAS_TEMPLATE.test(value);
+  }
+
+  evaluate(expr: string, vars: Record<string, unknown>): unknown {
+    this.captured = undefined;
+    // through {% set %}: nunjucks miscompiles `x is test(args)` inside a call's arguments
+    this.run(`{% set __drover_v = (${expr}) %}{{ __drover_capture(__drover_v) }}`, vars);
+    const v = this.captured;
+    this.captured = undefined;
+    if (v instanceof Undefined) throw undefinedError(v);
+    return v;
+  }
+
+  render(value: unknown, vars: Record<string, unknown>): unknown {
+    if (typeof value === 'string') {
+      if (!HAS_TEMPLATE.test(value)) return value;
+      const m = SINGLE_EXPR.exec(value);
+      if (m) return this.evaluate(m[1]!, vars);
+      return this.run(value, vars);
+    }
+    if (Array.isArray(value)) return value.map((v) => this.render(v, vars));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[this.isTemplate(k) ? String(this.render(k, vars)) : k] = this.render(v, vars);
+      return out;
+    }
+    return value;
+  }
+
+  renderString(text: string, vars: Record<string, unknown>): string {
+    if (!HAS_TEMPLATE.test(text)) return text;
+    return this.run(text, vars);
+  }
+
+  isTrue(condition: unknown, vars: Record<string, unknown>): boolean {
+    if (Array.isArray(condition)) return condition.every((c) => this.isTrue(c, vars));
+    if (typeof condition === 'boolean') return condition;
+    if (condition === null || condition === undefined) return false;
+    if (typeof condition === 'number') return condition !== 0;
+    let expr = String(condition).trim();
+    const m = SINGLE_EXPR.exec(expr);
+    if (m) expr = m[1]!.trim();
+    const v = this.evaluate(expr, vars);
+    if (typeof v === 'string') {
+      const s = v.trim().toLowerCase();
+      if (['true', 'yes', 'on', '1'].includes(s)) return true;
+      if (['false', 'no', 'off', '0', '', 'none'].includes(s)) return false;
+    }
+    return truthy(v);
+  }
+}
+
+function cleanMessage(err: unknown): string {
+  return String((err as Error)?.message ?? err).replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim();
+}
+
+function findTemplateError(err: unknown): TemplateError | undefined {
+  let e: any = err;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof TemplateError) return e;
+    e = e.cause;
+  }
+  // nunjucks wraps errors thrown from filters into its own Template render error, keeping the message
+  const msg = String((err as Error)?.message ?? '');
+  const m = /'([^']+)' is undefined/.exec(msg);
+  if (m) return new TemplateError(`'${m[1]}' is undefined`, m[1]);
+  const attr = /('(?:dict|list) object' has no attribute '([^']+)')/.exec(msg);
+  if (attr) return new TemplateError(attr[1]!, attr[2]);
+  return undefined;
+}
+
+/** A Templar for a run. searchPaths are where `{% include %}` looks. */
+export function createTemplar(options: { searchPaths?: string[] } = {}): Templar {
+  return new NunjucksTemplar(options.searchPaths ?? []);
+}

@@ -1,0 +1,84 @@
+// Jinja2/Ansible tests (`x is defined`, `result is failed`, `v is version('1.6', '>=')`).
+import { isUndefined } from './undefined-value.js';
+import { pyRegex } from './filters.js';
+
+type Test = (value: unknown, ...args: any[]) => boolean;
+
+function result(v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object') throw new Error('the test expects a registered task result');
+  return v as Record<string, unknown>;
+}
+
+/** Compare two versions the way LooseVersion does: numeric parts numerically. */
+export function compareVersions(a: string, b: string): number {
+  const split = (s: string): (number | string)[] => String(s).split(/[.\-+_]|(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)/i).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    if (p === q) continue;
+    if (typeof p === 'number' && typeof q === 'number') return p < q ? -1 : 1;
+    return String(p) < String(q) ? -1 : 1;
+  }
+  return 0;
+}
+
+const OPS: Record<string, (c: number) => boolean> = {
+  '<': (c) => c < 0, lt: (c) => c < 0,
+  '<=': (c) => c <= 0, le: (c) => c <= 0,
+  '>': (c) => c > 0, gt: (c) => c > 0,
+  '>=': (c) => c >= 0, ge: (c) => c >= 0,
+  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
+  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+};
+
+/** The test table registered on the nunjucks environment. */
+export const TESTS: Record<string, Test> = {
+  defined: (v) => !isUndefined(v),
+  undefined: (v) => isUndefined(v),
+  none: (v) => v === null,
+  succeeded: (v) => !result(v).failed,
+  success: (v) => !result(v).failed,
+  failed: (v) => Boolean(result(v).failed),
+  failure: (v) => Boolean(result(v).failed),
+  changed: (v) => Boolean(result(v).changed),
+  change: (v) => Boolean(result(v).changed),
+  skipped: (v) => Boolean(result(v).skipped),
+  skip: (v) => Boolean(result(v).skipped),
+  match: (v, pattern: string, ignorecase = false) => pyRegex(`^(?:${pattern})`, ignorecase ? 'i' : '').test(String(v)),
+  search: (v, pattern: string, ignorecase = false) => pyRegex(pattern, ignorecase ? 'i' : '').test(String(v)),
+  regex: (v, pattern: string, ignorecase = false, _multiline = false, matchType = 'search') => (matchType === 'match' ? pyRegex(`^(?:${pattern})`, ignorecase ? 'i' : '') : pyRegex(pattern, ignorecase ? 'i' : '')).test(String(v)),
+  version: (v, other: string, op = 'eq') => {
+    const fn = OPS[String(op)];
+    if (!fn) throw new Error(`invalid version operator '${op}'`);
+    return fn(compareVersions(String(v), String(other)));
+  },
+  version_compare: (v, other: string, op = 'eq') => TESTS.version!(v, other, op),
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  mapping: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  sequence: (v) => Array.isArray(v) || typeof v === 'string',
+  iterable: (v) => Array.isArray(v) || typeof v === 'string' || (typeof v === 'object' && v !== null),
+  list: (v) => Array.isArray(v),
+  truthy: (v) => Boolean(v) && !(Array.isArray(v) && v.length === 0),
+  falsy: (v) => !v || (Array.isArray(v) && v.length === 0),
+  in: (v, container: unknown) => (Array.isArray(container) ? container.includes(v) : typeof container === 'string' ? container.includes(String(v)) : container !== null && typeof container === 'object' ? String(v) in (container as object) : false),
+  contains: (container, v) => (Array.isArray(container) ? container.includes(v) : typeof container === 'string' ? container.includes(String(v)) : false),
+  equalto: (v, other) => v === other,
+  eq: (v, other) => v === other,
+  sameas: (v, other) => v === other,
+  even: (v) => Number(v) % 2 === 0,
+  odd: (v) => Math.abs(Number(v) % 2) === 1,
+  divisibleby: (v, n: number) => Number(v) % n === 0,
+  lower: (v) => String(v) === String(v).toLowerCase(),
+  upper: (v) => String(v) === String(v).toUpperCase(),
+  abs: (v) => String(v).startsWith('/'),
+  subset: (v, other: unknown[]) => (v as unknown[]).every((x) => other.includes(x)),
+  superset: (v, other: unknown[]) => other.every((x) => (v as unknown[]).includes(x)),
+};
