@@ -155,7 +155,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     join: (v: unknown, sep = '') => (Array.isArray(v) ? v.map(pyStr).join(sep) : String(v)),
     to_json: (v: unknown) => pyJson(v),
     to_nice_json: (v: unknown, indent = 4) => pyJson(v, indent, true),
-    to_yaml: (v: unknown) => stringifyYaml(v, { flowLevel: 0 }),
+    to_yaml: (v: unknown) => stringifyYaml(v, { collectionStyle: 'flow' }),
     to_nice_yaml: (v: unknown, indent = 4) => stringifyYaml(v, { indent, sortMapEntries: true }),
     from_json: (v: unknown) => JSON.parse(String(v)),
     from_yaml: (v: unknown) => parseYaml(String(v), { version: '1.1' }),

@@ -149,7 +149,7 @@ class NunjucksTemplar implements Templar {
       this.env.addFilter(name, wrapped);
     }
     for (const [name, fn] of Object.entries(TESTS)) {
-      this.env.addTest(name, (...args: unknown[]) => {
+      (this.env as any).addTest(name, (...args: unknown[]) => {
         if (!UNDEFINED_OK_TESTS.has(name)) for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
         return fn(args[0], ...args.slice(1));
       });
