@@ -33,7 +33,7 @@ export class VariableManager {
   inventoryVars(host: string): Vars {
     let v = this.inventoryVarsCache.get(host);
     if (!v) {
-      v = this.inventory.hosts.has(host) ? this.inventory.hostVars(host) : {};
+      v = this.inventory.hostVars(host);
       this.inventoryVarsCache.set(host, v);
     }
     return v;

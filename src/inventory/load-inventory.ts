@@ -1,0 +1,107 @@
+// Builds the inventory from -i sources: INI or YAML files, directories of them, inline host
+// lists ("h1,h2,"), plugin configs; then group_vars/ and host_vars/ beside the inventory and
+// beside the playbook (the playbook's win).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { InputError } from '../cli/errors.js';
+import { locationOf, parseYaml, readYamlFile } from '../playbook/yaml-source.js';
+import { InventoryData } from './inventory-data.js';
+import { parseIniInventory } from './parse-ini.js';
+import { parseYamlInventory } from './parse-yaml.js';
+import { findInventoryPlugin, inventoryPluginNames } from './plugins.js';
+import type { Inventory } from './types.js';
+
+const YAML_EXT = new Set(['.yml', '.yaml', '.json']);
+const SKIP_EXT = new Set(['.md', '.txt', '.retry', '.orig', '.bak', '.pyc', '.cfg']);
+
+async function loadFile(file: string, inv: InventoryData): Promise<void> {
+  const text = readFileSync(file, 'utf8');
+  if (YAML_EXT.has(extname(file))) {
+    const doc = parseYaml(text, file);
+    if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'plugin' in doc) {
+      const name = String((doc as Record<string, unknown>).plugin);
+      const plugin = await findInventoryPlugin(name);
+      if (!plugin) throw new InputError(`unknown inventory plugin '${name}'${inventoryPluginNames().length ? ` (known: ${inventoryPluginNames().join(', ')})` : ''}`, { ...(locationOf(doc) ?? { file }), field: 'plugin' });
+      await plugin.populate(doc as Record<string, unknown>, file, inv);
+      return;
+    }
+    parseYamlInventory(doc, file, inv);
+  } else {
+    parseIniInventory(text, file, inv);
+  }
+}
+
+/** Vars files for a name in a group_vars/ or host_vars/ dir: NAME, NAME.yml|yaml|json, or NAME/ of them. */
+function varsFilesFor(dir: string, name: string): string[] {
+  const out: string[] = [];
+  for (const cand of [name, `${name}.yml`, `${name}.yaml`, `${name}.json`]) {
+    const p = join(dir, cand);
+    if (!existsSync(p)) continue;
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (YAML_EXT.has(extname(f)) || extname(f) === '') out.push(join(p, f));
+    } else out.push(p);
+  }
+  return out;
+}
+
+function readVars(file: string): Record<string, unknown> {
+  const v = readYamlFile(file);
+  if (v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InputError('a vars file must be a mapping', { ...(locationOf(v) ?? { file }) });
+  return v as Record<string, unknown>;
+}
+
+function addVarsDirs(inv: InventoryData, baseDirs: string[]): void {
+  for (const base of baseDirs) {
+    const gdir = join(base, 'group_vars');
+    if (existsSync(gdir)) {
+      for (const g of inv.groups.keys()) {
+        for (const f of varsFilesFor(gdir, g)) {
+          const list = inv.groupVarFiles.get(g) ?? [];
+          list.push(readVars(f));
+          inv.groupVarFiles.set(g, list);
+        }
+      }
+    }
+    const hdir = join(base, 'host_vars');
+    if (existsSync(hdir)) {
+      for (const h of inv.hosts.keys()) {
+        for (const f of varsFilesFor(hdir, h)) {
+          const list = inv.hostVarFiles.get(h) ?? [];
+          list.push(readVars(f));
+          inv.hostVarFiles.set(h, list);
+        }
+      }
+    }
+  }
+}
+
+/** Load every -i source into one inventory. */
+export async function loadInventory(sources: string[], options: { playbookDir?: string } = {}): Promise<Inventory> {
+  const inv = new InventoryData();
+  const varDirs: string[] = [];
+  for (const src of sources) {
+    if (!existsSync(src) && src.includes(',')) {
+      for (const h of src.split(',').map((s) => s.trim()).filter(Boolean)) inv.addHost(h);
+      continue;
+    }
+    const path = resolve(src);
+    if (!existsSync(path)) throw new InputError(`inventory source not found: ${src}`, { file: src, field: 'inventory' });
+    inv.sources.push(path);
+    if (statSync(path).isDirectory()) {
+      for (const f of readdirSync(path).sort()) {
+        const p = join(path, f);
+        if (f.startsWith('.') || f === 'group_vars' || f === 'host_vars' || statSync(p).isDirectory() || SKIP_EXT.has(extname(f)) || f.endsWith('~')) continue;
+        await loadFile(p, inv);
+      }
+      varDirs.push(path);
+    } else {
+      await loadFile(path, inv);
+      varDirs.push(dirname(path));
+    }
+  }
+  inv.finish();
+  if (options.playbookDir) varDirs.push(resolve(options.playbookDir));
+  addVarsDirs(inv, [...new Set(varDirs)]);
+  return inv;
+}
