@@ -9,7 +9,7 @@ export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
   skipped?: boolean;
-  msg?: string;
+  msg?: unknown;
   rc?: number;
   stdout?: string;
   stderr?: string;

@@ -1,6 +1,6 @@
 // Result text the way Ansible's default callback shows it: JSON without internal keys.
 
-const HIDDEN = new Set(['_ansible_no_log', 'ansible_loop_var', '_ansible_verbose_always', 'invocation', 'invocation_field']);
+const HIDDEN = new Set(['failed', '_ansible_no_log', 'ansible_loop_var', '_ansible_verbose_always', 'invocation', 'invocation_field']);
 
 /** Keys Ansible's default callback drops before printing. */
 export function cleanResult(result: Record<string, unknown>, keepFacts = false): Record<string, unknown> {
