@@ -461,6 +461,7 @@ export class PlaybookRunner {
   /** include_tasks: file chosen per host at run time; hosts that chose the same file run it together. */
   private async runInclude(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
     const groups = new Map<string, { hosts: HostState[]; extra: Map<string, Vars> }[]>();
+    this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: hosts.map((h) => h.name) });
     for (const h of hosts) {
       const base = this.vars.forTask(h.name, task, frame.extra.get(h.name));
       try {
@@ -478,7 +479,6 @@ export class PlaybookRunner {
           list[0]!.extra.set(h.name, { ...(frame.extra.get(h.name) ?? {}), ...run.extra });
         });
       } catch (err) {
-        this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: [h.name] });
         this.record(task, h, 'failed', { failed: true, changed: false, msg: (err as Error).message }, frame);
       }
     }
@@ -489,7 +489,6 @@ export class PlaybookRunner {
         const parent = { ...task.ctx, when: task.ctx.when.slice(0, task.parentWhenCount) };
         items = this.o.loader.loadTaskFile(path, parent, { baseDir: task.baseDir, role: task.role, seenRoles: new Set(), playbookDir: this.o.playbook.dir, stack: [] }, task.loc);
       } catch (err) {
-        this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: group!.hosts.map((h) => h.name) });
         for (const h of group!.hosts) this.record(task, h, 'failed', { failed: true, changed: false, msg: err instanceof InputError ? err.format() : (err as Error).message }, frame);
         continue;
       }

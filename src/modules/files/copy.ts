@@ -1,0 +1,117 @@
+// copy: content or a controller file (or directory) to the target.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
+import { quote } from '../../connections/shell-quote.js';
+import { pyJson } from '../../templating/python-repr.js';
+import { statPath } from '../remote/file-state.js';
+import { writeContent } from '../remote/write-content.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
+
+const ATTRS = {
+  mode: { type: 'raw' },
+  owner: { type: 'str' },
+  group: { type: 'str' },
+  backup: { type: 'bool', default: false },
+  force: { type: 'bool', default: true, aliases: ['thirsty'] },
+} as const;
+
+async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise<ModuleResult> {
+  let changed = false;
+  const walk = async (dir: string, target: string): Promise<void> => {
+    const st = await statPath(ctx, target, false);
+    if (!st.exists) {
+      changed = true;
+      if (!ctx.check) {
+        const r = await ctx.conn.exec(`mkdir -p ${quote(target)}`, { become: ctx.become });
+        if (r.rc !== 0) throw new Error(r.stderr.trim());
+      }
+    }
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) await walk(p, posix.join(target, name));
+      else {
+        const r = await writeContent(ctx, { ...ctx.args, dest: posix.join(target, name), content: readFileSync(p) });
+        if (r.failed) throw new Error(String(r.msg));
+        changed ||= r.changed;
+      }
+    }
+  };
+  await walk(local, dest);
+  return { changed, dest };
+}
+
+/** Ansible's copy module. */
+export const copyModule: ModuleDef = {
+  name: 'copy',
+  supportsCheck: true,
+  args: {
+    src: { type: 'path' },
+    content: { type: 'raw', noLog: true },
+    dest: { type: 'path', required: true },
+    remote_src: { type: 'bool', default: false },
+    directory_mode: { type: 'raw' },
+    follow: { type: 'bool', default: false },
+    local_follow: { type: 'bool', default: true },
+    decrypt: { type: 'bool', default: true },
+    checksum: { type: 'str' },
+    validate: { type: 'str' },
+    unsafe_writes: { type: 'bool' },
+    ...ATTRS,
+  },
+  async run(ctx) {
+    const a = ctx.args;
+    const dest = String(a.dest);
+    if (a.content !== undefined && a.content !== null) {
+      if (a.src !== undefined) return { changed: false, failed: true, msg: 'src and content are mutually exclusive' };
+      const text = typeof a.content === 'string' ? a.content : pyJson(a.content);
+      return writeContent(ctx, { ...a, dest, content: Buffer.from(text) });
+    }
+    if (a.src === undefined || a.src === null) return { changed: false, failed: true, msg: 'src (or content) is required' };
+    const src = String(a.src);
+    if (a.remote_src) {
+      const data = await ctx.conn.get(src, { become: ctx.become });
+      return writeContent(ctx, { ...a, dest, content: data, nameIfDir: posix.basename(src) });
+    }
+    const local = ctx.findFile('files', src);
+    let st;
+    try {
+      st = statSync(local);
+    } catch {
+      return { changed: false, failed: true, msg: `Could not find or access '${src}'` };
+    }
+    if (st.isDirectory()) {
+      // "dir/" copies the contents; "dir" copies the directory itself into dest
+      const target = src.endsWith('/') ? dest : posix.join(dest, basename(local));
+      return copyDir(ctx, local, target);
+    }
+    return writeContent(ctx, { ...a, dest, content: readFileSync(local), nameIfDir: basename(local) });
+  },
+};
+
+/** Ansible's template module: render a controller-side Jinja2 file and copy the result. */
+export const templateModule: ModuleDef = {
+  name: 'template',
+  supportsCheck: true,
+  args: {
+    src: { type: 'path', required: true },
+    dest: { type: 'path', required: true },
+    newline_sequence: { type: 'str', default: '\n' },
+    trim_blocks: { type: 'bool', default: true },
+    lstrip_blocks: { type: 'bool', default: false },
+    validate: { type: 'str' },
+    follow: { type: 'bool', default: false },
+    output_encoding: { type: 'str', default: 'utf-8' },
+    ...ATTRS,
+  },
+  async run(ctx) {
+    const local = ctx.findFile('templates', String(ctx.args.src));
+    let text: string;
+    try {
+      text = readFileSync(local, 'utf8');
+    } catch {
+      return { changed: false, failed: true, msg: `Could not find or access '${ctx.args.src}'` };
+    }
+    const rendered = ctx.render(text, { template_path: local, template_host: ctx.host });
+    return writeContent(ctx, { ...ctx.args, dest: String(ctx.args.dest), content: Buffer.from(rendered), nameIfDir: basename(local).replace(/\.j2$/, '') });
+  },
+};

@@ -1,0 +1,91 @@
+// file: directories, empty files, links, removal, and attributes.
+import { posix } from 'node:path';
+import { quote } from '../../connections/shell-quote.js';
+import { applyAttrs, attrResult, statPath } from '../remote/file-state.js';
+import type { ModuleDef, ModuleResult } from '../types.js';
+
+/** Ansible's file module. */
+export const fileModule: ModuleDef = {
+  name: 'file',
+  supportsCheck: true,
+  args: {
+    path: { type: 'path', required: true, aliases: ['dest', 'name'] },
+    state: { type: 'str', choices: ['absent', 'directory', 'file', 'hard', 'link', 'touch'] },
+    src: { type: 'path' },
+    mode: { type: 'raw' },
+    owner: { type: 'str' },
+    group: { type: 'str' },
+    recurse: { type: 'bool', default: false },
+    force: { type: 'bool', default: false },
+    follow: { type: 'bool', default: true },
+    modification_time: { type: 'str' },
+    access_time: { type: 'str' },
+    modification_time_format: { type: 'str' },
+    access_time_format: { type: 'str' },
+    unsafe_writes: { type: 'bool' },
+  },
+  async run(ctx) {
+    const a = ctx.args;
+    const path = String(a.path);
+    const p = quote(path);
+    const st = await statPath(ctx, path, false);
+    const state = String(a.state ?? (st.exists ? (st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file') : 'file'));
+    const exec = async (cmd: string): Promise<void> => {
+      if (ctx.check) return;
+      const r = await ctx.conn.exec(cmd, { become: ctx.become });
+      if (r.rc !== 0) throw new Error(r.stderr.trim() || `command failed: ${cmd}`);
+    };
+    const diff = (before: string, after: string): ModuleResult['diff'] => (ctx.diff ? [{ before: `path: ${path}\nstate: ${before}\n`, after: `path: ${path}\nstate: ${after}\n` }] : undefined);
+    const beforeState = st.exists ? String(attrResult(path, st).state) : 'absent';
+    let changed = false;
+    switch (state) {
+      case 'absent':
+        if (!st.exists) return { changed: false, path, state: 'absent' };
+        await exec(`rm -rf ${p}`);
+        return { changed: true, path, state: 'absent', diff: diff(beforeState, 'absent') };
+      case 'directory':
+        if (st.exists && st.type !== 'directory') return { changed: false, failed: true, path, msg: `${path} already exists as a ${st.type}` };
+        if (!st.exists) {
+          changed = true;
+          await exec(`mkdir -p ${p}`);
+        }
+        break;
+      case 'file':
+        if (!st.exists) return { changed: false, failed: true, path, state: 'absent', msg: `file (${path}) is absent, cannot continue` };
+        if (st.type === 'directory') return { changed: false, failed: true, path, msg: `${path} already exists as a directory` };
+        break;
+      case 'touch': {
+        const preserve = a.modification_time === 'preserve' && a.access_time === 'preserve';
+        if (!st.exists || !preserve) {
+          changed = true;
+          await exec(st.exists ? `touch ${p}` : `touch ${p}`);
+        }
+        break;
+      }
+      case 'link':
+      case 'hard': {
+        if (a.src === undefined || a.src === null) return { changed: false, failed: true, path, msg: `src is required for creating a ${state === 'link' ? 'symlink' : 'hard link'}` };
+        const src = String(a.src);
+        if (state === 'link') {
+          if (st.type === 'link' && st.linkTarget === src) break;
+          const srcAbs = posix.isAbsolute(src) ? src : posix.join(posix.dirname(path), src);
+          const sst = await statPath(ctx, srcAbs, false);
+          if (!sst.exists && !a.force) return { changed: false, failed: true, path, msg: `src file does not exist, use "force=yes" if you really want to create the link: ${srcAbs}` };
+          if (st.exists && st.type !== 'link' && !a.force) return { changed: false, failed: true, path, msg: `refusing to convert from ${st.type} to symlink for ${path}` };
+          changed = true;
+          await exec(`ln -sfn ${quote(src)} ${p}`);
+          return { changed, path, dest: path, src, state: 'link', diff: diff(beforeState, 'link') };
+        }
+        changed = true;
+        await exec(`ln -f ${quote(src)} ${p}`);
+        return { changed, path, dest: path, src, state: 'hard' };
+      }
+    }
+    const now = ctx.check ? { ...st, exists: true, type: state === 'directory' ? ('directory' as const) : ('file' as const), mode: st.mode ?? '0755' } : await statPath(ctx, path, false);
+    if (await applyAttrs(ctx, path, a, now, Boolean(a.recurse) && state === 'directory')) changed = true;
+    const final = ctx.check ? now : await statPath(ctx, path, false);
+    const out: ModuleResult = { ...attrResult(path, final), changed, path, state: state === 'touch' ? 'file' : state };
+    if (changed) out.diff = diff(beforeState, String(out.state));
+    return out;
+  },
+};

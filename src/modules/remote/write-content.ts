@@ -1,0 +1,52 @@
+// The write path copy and template share: compare checksums, back up, write atomically,
+// set attributes; honest in check mode; before/after for --diff.
+import { posix } from 'node:path';
+import type { ModuleContext, ModuleResult } from '../types.js';
+import { applyAttrs, attrResult, backupFile, diffText, sha1, statPath, type Attrs } from './file-state.js';
+
+export interface WriteRequest extends Attrs {
+  dest: string;
+  content: Buffer;
+  backup?: boolean;
+  force?: boolean;
+  /** For dest given as a directory: the file name to use inside it. */
+  nameIfDir?: string;
+}
+
+/** Put content at dest if it differs; returns Ansible's copy-shaped result. */
+export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promise<ModuleResult> {
+  let dest = req.dest;
+  let st = await statPath(ctx, dest);
+  if ((dest.endsWith('/') || st.type === 'directory') && req.nameIfDir) {
+    dest = posix.join(dest, req.nameIfDir);
+    st = await statPath(ctx, dest);
+  } else if (st.type === 'directory') {
+    return { changed: false, failed: true, msg: `can not use content with a dir as dest` };
+  }
+  const checksum = sha1(req.content);
+  const result: ModuleResult = { changed: false, dest, checksum, size: req.content.length };
+  if (st.exists && req.force === false) return { ...result, ...attrResult(dest, st), changed: false, msg: 'file already exists' };
+  const parent = posix.dirname(dest);
+  if (!st.exists) {
+    const pst = await statPath(ctx, parent, false);
+    if (!pst.exists) return { ...result, failed: true, msg: `Destination directory ${parent} does not exist` };
+  }
+  let changed = false;
+  if (!st.exists || st.checksum !== checksum) {
+    changed = true;
+    if (ctx.diff) {
+      const before = st.exists && st.type === 'file' ? diffText(await ctx.conn.get(dest, { become: ctx.become })) : '';
+      result.diff = [{ before, after: diffText(req.content), before_header: dest, after_header: dest }];
+    }
+    if (!ctx.check) {
+      if (req.backup && st.exists) result.backup_file = await backupFile(ctx, dest);
+      // new files get the umask's mode unless one was asked for, as with Ansible
+      const keepMode = st.exists ? st.mode : undefined;
+      await ctx.conn.put(req.content, dest, { mode: keepMode, become: ctx.become });
+    }
+  }
+  const after = ctx.check && changed ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, dest, false);
+  if (after.exists && (await applyAttrs(ctx, dest, req, after))) changed = true;
+  const final = ctx.check ? after : await statPath(ctx, dest, false);
+  return { ...result, ...attrResult(dest, final), dest, changed, state: 'file' };
+}
