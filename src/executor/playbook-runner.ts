@@ -7,7 +7,7 @@ import type { Inventory } from '../inventory/types.js';
 import { censorResult } from '../output/mask.js';
 import type { DroverEvent, HostStats, HostStatus } from '../output/events.js';
 import type { PlaybookLoader } from '../playbook/load-playbook.js';
-import type { Block, Item, Play, Playbook, Task } from '../playbook/model.js';
+import type { Block, Item, Play, Playbook, RoleContext, Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
 import type { Templar } from '../templating/types.js';
 import { ConnectionPool, transportFor } from './connection-pool.js';
@@ -216,6 +216,12 @@ export class PlaybookRunner {
     this.vars.play = play;
     this.vars.playHosts = hosts;
     this.vars.playVars = this.loadPlayVars(play, hosts[0]);
+    this.vars.playRoleDefaults = {};
+    this.vars.playRoleVars = {};
+    for (const role of playRoles(play)) {
+      Object.assign(this.vars.playRoleDefaults, role.defaults);
+      Object.assign(this.vars.playRoleVars, role.vars);
+    }
     this.limiter = new Limiter(Math.max(1, this.o.forks));
     for (const batchNames of serialBatches(hosts, play.serial)) {
       if (this.playAborted || this.o.signal.aborted) break;
@@ -467,8 +473,11 @@ export class PlaybookRunner {
       try {
         const items: unknown[] | undefined = task.loop !== undefined ? (this.o.templar.render(task.loop, base) as unknown[]) : undefined;
         const runs = items ? items.map((it, i) => ({ vars: { ...base, [task.loopControl.loopVar]: it }, extra: { [task.loopControl.loopVar]: it, ...(task.loopControl.indexVar ? { [task.loopControl.indexVar]: i } : {}) } })) : [{ vars: base, extra: {} as Vars }];
+        let ran = 0;
         runs.forEach((run, idx) => {
-          if (!task.ctx.when.every((c) => this.o.templar.isTrue(c, run.vars))) return;
+          const cond = task.ctx.when.find((c) => !this.o.templar.isTrue(c, run.vars));
+          if (cond !== undefined) return;
+          ran++;
           const args = this.o.templar.render(task.args, run.vars) as Vars;
           const file = String(args.file ?? args._raw_params ?? '');
           const path = this.tasks.findFile(task, 'tasks', file);
@@ -478,6 +487,8 @@ export class PlaybookRunner {
           list[0]!.hosts.push(h);
           list[0]!.extra.set(h.name, { ...(frame.extra.get(h.name) ?? {}), ...run.extra });
         });
+        // an include whose condition is false for a host is a skipped task for that host
+        if (ran === 0) this.record(task, h, 'skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, frame);
       } catch (err) {
         this.record(task, h, 'failed', { failed: true, changed: false, msg: (err as Error).message }, frame);
       }
@@ -497,6 +508,23 @@ export class PlaybookRunner {
       await this.runItems(items, group!.hosts, { ...frame, extra: group!.extra });
     }
   }
+}
+
+/** The roles a play uses, in order of first use. */
+function playRoles(play: Play): RoleContext[] {
+  const seen = new Set<RoleContext>();
+  const visit = (items: Item[]): void => {
+    for (const it of items) {
+      if (it.kind === 'block') {
+        visit(it.block);
+        visit(it.rescue);
+        visit(it.always);
+      } else if (it.role) seen.add(it.role);
+    }
+  };
+  for (const s of play.sections) visit(s);
+  visit(play.handlers);
+  return [...seen];
 }
 
 /** Every notify name in a play must name a handler or a listen topic (checked before running). */

@@ -18,6 +18,9 @@ export class VariableManager {
   playVars: Vars = {};
   play?: Play;
   playHosts: string[] = [];
+  /** Defaults and vars of every role in the play: Ansible shows them to the whole play. */
+  playRoleDefaults: Vars = {};
+  playRoleVars: Vars = {};
   batchHosts: string[] = [];
   private readonly inventoryVarsCache = new Map<string, Vars>();
 
@@ -62,10 +65,12 @@ export class VariableManager {
     const role = task?.role;
     const vars: Vars = Object.assign(
       {},
+      this.playRoleDefaults,
       role?.defaults,
       this.inventoryVars(host),
       prefixed,
       this.playVars,
+      this.playRoleVars,
       role?.vars,
       task?.ctx.vars,
       this.hostFacts.get(host),

@@ -114,7 +114,7 @@ function undefinedError(u: Undefined): TemplateError {
 const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
 const UNDEFINED_OK_TESTS = new Set(['defined', 'undefined']);
 
-const SINGLE_EXPR = /^\s*\{\{((?:(?!\{\{|\}\}).)*)\}\}\s*$/s;
+const SINGLE_EXPR = /^\{\{((?:(?!\{\{|\}\}).)*)\}\}$/s;
 const HAS_TEMPLATE = /\{\{|\{%|\{#/;
 
 class NunjucksTemplar implements Templar {
