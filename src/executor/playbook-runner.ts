@@ -16,6 +16,8 @@ import { HostState } from './host-state.js';
 import { Limiter } from './limiter.js';
 import type { RunContext } from './run-context.js';
 import { serialBatches } from './serial.js';
+import { addSecretValues } from './secret-values.js';
+import { flattenTasks } from '../playbook/load-playbook.js';
 import { tagsSelected, type TagFilter } from './tags.js';
 import { TaskRunner } from './task-runner.js';
 import { VariableManager } from './variables.js';
@@ -39,6 +41,8 @@ export interface RunOptions {
   cliConnection?: string;
   signal: AbortSignal;
   emit(event: DroverEvent): void;
+  /** Values never to print; the runner adds play, role and task vars named like secrets. */
+  secrets?: string[];
 }
 
 export interface RunSummary {
@@ -221,6 +225,10 @@ export class PlaybookRunner {
     for (const role of playRoles(play)) {
       Object.assign(this.vars.playRoleDefaults, role.defaults);
       Object.assign(this.vars.playRoleVars, role.vars);
+    }
+    if (this.o.secrets) {
+      for (const v of [this.vars.playVars, this.vars.playRoleDefaults, this.vars.playRoleVars]) addSecretValues(v, this.o.secrets);
+      for (const t of flattenTasks(play.sections.flat())) addSecretValues({ ...t.ctx.vars, ...(t.role?.params ?? {}) }, this.o.secrets);
     }
     this.limiter = new Limiter(Math.max(1, this.o.forks));
     for (const batchNames of serialBatches(hosts, play.serial)) {

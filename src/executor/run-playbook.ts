@@ -143,6 +143,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         cliConnection: o.connection,
         signal: abort.signal,
         emit: (e) => reporter.handle(maskEvent(e, secrets)),
+        secrets,
       });
       reporter.handle({ type: 'playbook_start', file: playbook.file, check: o.check });
       const summary = await runner.run();

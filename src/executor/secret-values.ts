@@ -5,9 +5,9 @@ import type { Inventory } from '../inventory/types.js';
 /** Variable names that hold secrets (passwords, tokens, keys). */
 export const SECRET_NAME = /(pass(word|wd)?|secret|token|api_?key|private_key(?!_file)|credential)s?$/i;
 
-/** Secret-named values found in the inventory's hosts and the extra vars (strings of 3+ chars). */
-export function secretValues(inventory: Inventory, extraVars: Record<string, unknown>): string[] {
-  const found = new Set<string>();
+/** Add the secret-named values inside `vars` to `into` (kept longest first, no duplicates). */
+export function addSecretValues(vars: unknown, into: string[]): void {
+  const found = new Set<string>(into);
   const walk = (value: unknown, secretKey: boolean, depth: number): void => {
     if (depth > 6 || value === null || value === undefined) return;
     if (typeof value === 'string' || typeof value === 'number') {
@@ -17,7 +17,14 @@ export function secretValues(inventory: Inventory, extraVars: Record<string, unk
     if (Array.isArray(value)) for (const v of value) walk(v, secretKey, depth + 1);
     else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, secretKey || SECRET_NAME.test(k), depth + 1);
   };
-  for (const host of inventory.hosts.keys()) walk(inventory.hostVars(host), false, 0);
-  walk(extraVars, false, 0);
-  return [...found].sort((a, b) => b.length - a.length);
+  walk(vars, false, 0);
+  into.splice(0, into.length, ...[...found].sort((a, b) => b.length - a.length));
+}
+
+/** Secret-named values found in the inventory's hosts and the extra vars (strings of 3+ chars). */
+export function secretValues(inventory: Inventory, extraVars: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const host of inventory.hosts.keys()) addSecretValues(inventory.hostVars(host), out);
+  addSecretValues(extraVars, out);
+  return out;
 }
