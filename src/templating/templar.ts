@@ -3,6 +3,7 @@
 // dict methods, and Ansible's filters, tests and lookups.
 import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
+import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { pyRepr, pyStr } from './python-repr.js';
@@ -231,9 +232,7 @@ class NunjucksTemplar implements Templar {
   render(value: unknown, vars: Record<string, unknown>): unknown {
     if (typeof value === 'string') {
       if (!HAS_TEMPLATE.test(value)) return value;
-      const m = SINGLE_EXPR.exec(value);
-      if (m) return this.evaluate(m[1]!, vars);
-      return this.run(value, vars);
+      return this.renderValue(value, vars);
     }
     if (Array.isArray(value)) return value.map((v) => this.render(v, vars));
     if (value && typeof value === 'object') {
@@ -242,6 +241,33 @@ class NunjucksTemplar implements Templar {
       return out;
     }
     return value;
+  }
+
+  /**
+   * Ansible's rules for a templated value: Jinja drops one trailing newline of the source; a
+   * lone expression with a non-string value comes back native (and loses that newline); a
+   * string result gets the source's trailing newlines back; a result that looks like a list,
+   * dict or boolean is converted to one.
+   */
+  private renderValue(source: string, vars: Record<string, unknown>): unknown {
+    const trailing = /\n*$/.exec(source)![0].length;
+    const body = trailing ? source.slice(0, -1) : source;
+    const m = SINGLE_EXPR.exec(body);
+    let res: unknown;
+    if (m) {
+      res = this.evaluate(m[1]!, vars);
+      if (typeof res !== 'string') return res;
+    } else {
+      res = this.run(body, vars);
+      const text = res as string;
+      if (text === 'True' || text === 'False') return text === 'True';
+      if (text.startsWith('[') || text.startsWith('{')) {
+        const literal = parsePythonLiteral(text);
+        if (literal !== undefined) return literal;
+      }
+    }
+    const have = /\n*$/.exec(res as string)![0].length;
+    return trailing > have ? (res as string) + '\n'.repeat(trailing - have) : res;
   }
 
   renderString(text: string, vars: Record<string, unknown>): string {
@@ -264,6 +290,16 @@ class NunjucksTemplar implements Templar {
       if (['false', 'no', 'off', '0', '', 'none'].includes(s)) return false;
     }
     return truthy(v);
+  }
+}
+
+/** ast.literal_eval for the list/dict text Ansible converts back; undefined if it is not one. */
+function parsePythonLiteral(text: string): unknown {
+  try {
+    const v = parseYamlText(text, { version: '1.1' });
+    return typeof v === 'object' && v !== null ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 
