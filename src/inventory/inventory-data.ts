@@ -37,7 +37,7 @@ export class InventoryData implements Inventory, InventoryBuilder {
 
   constructor() {
     this.addGroup('all');
-    this.addGroup('ungrouped');
+    this.addChild('all', 'ungrouped');
   }
 
   addGroup(name: string, vars: Record<string, unknown> = {}, parents: string[] = []): void {
@@ -45,10 +45,6 @@ export class InventoryData implements Inventory, InventoryBuilder {
     if (!g) {
       g = { name, vars: {}, hosts: new Set(), children: new Set(), parents: new Set() };
       this.groups.set(name, g);
-      if (name !== 'all') {
-        g.parents.add('all');
-        this.groups.get('all')!.children.add(name);
-      }
     }
     Object.assign(g.vars, vars);
     for (const p of parents) this.addChild(p, name);
@@ -83,8 +79,16 @@ export class InventoryData implements Inventory, InventoryBuilder {
     this.varsCache.clear();
   }
 
-  /** After loading: hosts in no group but all go to ungrouped. */
+  /** After loading: groups without a parent hang under all; hosts in no group go to ungrouped. */
   finish(): void {
+    const all = this.groups.get('all')!;
+    for (const [name, g] of this.groups) {
+      if (name !== 'all' && g.parents.size === 0) {
+        g.parents.add('all');
+        all.children.add(name);
+      }
+    }
+    this.depthCache = undefined;
     const ungrouped = this.groups.get('ungrouped')!;
     for (const [name, h] of this.hosts) {
       if ([...h.groups].some((g) => g !== 'ungrouped')) {

@@ -42,9 +42,6 @@ function splitWords(line: string): string[] {
   return out;
 }
 
-function unquote(v: string): string {
-  return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0] ? v.slice(1, -1) : v;
-}
 
 /** Parse INI inventory text into the inventory. */
 export function parseIniInventory(text: string, file: string, inv: InventoryData): void {
@@ -67,7 +64,7 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
     if (kind === 'vars') {
       const m = /^([^=\s]+)\s*=\s*(.*)$/.exec(content);
       if (!m) throw new InputError(`expected key=value in [${section}:vars]`, { file, line: lineNo, col: 1, field: content });
-      inv.addGroup(section, { [m[1]!]: unquote(m[2]!.trim()) });
+      inv.addGroup(section, { [m[1]!]: literal(m[2]!.trim()) });
       return;
     }
     if (kind === 'children') {

@@ -45,7 +45,7 @@ function addGroup(name: string, body: unknown, owner: unknown, parent: string | 
     if (!isMapping(body.children)) throw new InputError(`children of group '${name}' must be a mapping of groups`, { ...(keyLocation(body, 'children') ?? { file }), field: 'children' });
     for (const [child, childBody] of Object.entries(body.children)) {
       addGroup(child, childBody, body.children, name, file, inv);
-      if (name !== 'all') inv.addChild(name, child);
+      inv.addChild(name, child);
     }
   }
 }
