@@ -231,7 +231,11 @@ export class InventoryData implements Inventory, InventoryBuilder {
     const include: string[] = [];
     const seen = new Set<string>();
     for (const t of terms.filter((x) => !x.startsWith('!') && !x.startsWith('&'))) {
-      for (const h of this.matchTerm(t)) if (!seen.has(h)) seen.add(h) && include.push(h);
+      for (const h of this.matchTerm(t)) {
+        if (seen.has(h)) continue;
+        seen.add(h);
+        include.push(h);
+      }
     }
     let result = include;
     for (const t of terms.filter((x) => x.startsWith('&'))) {
