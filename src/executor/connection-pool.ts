@@ -5,7 +5,7 @@ import { InputError } from '../cli/errors.js';
 
 const loaders: Record<string, () => Promise<ConnectionFactory>> = {
   local: async () => (await import('../connections/local.js')).localConnectionFactory,
-  ssh: async () => (await import('../connections/ssh.js' as string)).sshConnectionFactory,
+  ssh: async () => (await import('../connections/ssh.js')).sshConnectionFactory,
   kubernetes: async () => (await import('../connections/kubernetes.js' as string)).kubernetesConnectionFactory,
 };
 
