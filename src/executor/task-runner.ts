@@ -75,7 +75,8 @@ export class TaskRunner {
   /** Resolve become for a task from keywords, then ansible_become* vars. */
   private become(task: Task, vars: Vars): BecomeOptions | undefined {
     const t = this.rc.templar;
-    const on = task.ctx.become ?? (vars.ansible_become !== undefined ? toBool(t.render(vars.ansible_become, vars)) : false);
+    const raw = task.ctx.become ?? vars.ansible_become;
+    const on = raw !== undefined ? toBool(t.render(raw, vars)) : false;
     if (!on) return undefined;
     const method = String(task.ctx.becomeMethod ?? t.render(vars.ansible_become_method ?? 'sudo', vars));
     if (method !== 'sudo' && method !== 'su') throw new ArgError(`become method '${method}' is not supported (sudo, su)`, 'become_method');

@@ -63,7 +63,7 @@ function inherit(parent: Inheritable, raw: Raw): Inheritable {
   return {
     when: [...parent.when, ...asConditions(raw.when)],
     tags: [...new Set([...parent.tags, ...asStringList(raw.tags, raw, 'tags')])],
-    become: asBool(raw.become, raw, 'become') ?? parent.become,
+    become: (typeof raw.become === 'string' && raw.become.includes('{{') ? raw.become : asBool(raw.become, raw, 'become')) ?? parent.become,
     becomeUser: raw.become_user !== undefined ? String(raw.become_user) : parent.becomeUser,
     becomeMethod: raw.become_method !== undefined ? String(raw.become_method) : parent.becomeMethod,
     environment: env !== undefined && env !== null ? [...parent.environment, env as Raw] : parent.environment,

@@ -6,7 +6,8 @@ import type { Location } from '../cli/errors.js';
 export interface Inheritable {
   when: unknown[];
   tags: string[];
-  become?: boolean;
+  /** A boolean, or a template decided per host at run time. */
+  become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: string;
   environment: Record<string, unknown>[];

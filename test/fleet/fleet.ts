@@ -216,7 +216,14 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
     killSshd(host) {
       const h = fleet.hosts.find((x) => x.name === host);
       if (!h) throw new Error(`no host ${host}`);
-      for (const p of processesIn(new Set([h.pidNs]))) if (p.comm === 'sshd') process.kill(p.pid, 'SIGKILL');
+      for (const p of processesIn(new Set([h.pidNs]))) {
+        if (p.comm !== 'sshd') continue;
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          /* already gone: sessions end with their listener */
+        }
+      }
     },
     async stop() {
       const hosts = readHosts(root);
