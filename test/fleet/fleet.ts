@@ -36,9 +36,9 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-/** Host i's address: 127.0.0.11, 127.0.0.12, ...; past 200 into 127.0.1.x. */
-export function ipOf(i: number): string {
-  return `127.0.${Math.floor(i / 200)}.${10 + (i % 200)}`;
+/** Host i's address: 127.S.0.11, 127.S.0.12, ...; past 200 into 127.S.1.x (S: the fleet's subnet). */
+export function ipOf(i: number, subnet = 0): string {
+  return `127.${subnet}.${Math.floor(i / 200)}.${10 + (i % 200)}`;
 }
 
 function sh(cmd: string, args: string[], input?: string): string {
@@ -123,7 +123,8 @@ function buildTemplate(root: string, keyPath: string): void {
 }
 
 /** Start `hosts` simulated hosts. */
-export async function startFleet(options: { hosts: number; root?: string; name?: string }): Promise<Fleet> {
+export async function startFleet(options: { hosts: number; root?: string; name?: string; /** second octet, so two fleets can run at once */ subnet?: number }): Promise<Fleet> {
+  const subnet = options.subnet ?? 0;
   const n = options.hosts;
   if (process.getuid?.() !== 0) throw new Error('the fleet needs root (namespaces, mounts)');
   const root = options.root ?? join('/tmp', `drover-fleet-${options.name ?? 'test'}-${process.pid}`);
@@ -135,11 +136,12 @@ export async function startFleet(options: { hosts: number; root?: string; name?:
   if (!existsSync(keyPath)) sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'fleet-admin', '-f', keyPath]);
   buildTemplate(root, keyPath);
   const names = Array.from({ length: n }, (_, k) => k + 1);
-  writeFileSync(join(run, 'hosts'), `127.0.0.1 localhost\n${names.map((i) => `${ipOf(i)} host${i}`).join('\n')}\n`);
+  writeFileSync(join(run, 'hosts'), `127.0.0.1 localhost\n${names.map((i) => `${ipOf(i, subnet)} host${i}`).join('\n')}\n`);
+  writeFileSync(join(run, 'subnet'), String(subnet));
 
   const upids: number[] = [];
   for (const i of names) {
-    const child = spawn('setsid', ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'sh', join(HERE, 'host-init.sh'), String(i), ipOf(i), root], {
+    const child = spawn('setsid', ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'sh', join(HERE, 'host-init.sh'), String(i), ipOf(i, subnet), root], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore'],
     });
@@ -173,12 +175,13 @@ export async function startFleet(options: { hosts: number; root?: string; name?:
 
 function readHosts(root: string): FleetHost[] {
   const run = join(root, 'run');
+  const subnet = existsSync(join(run, 'subnet')) ? Number(readFileSync(join(run, 'subnet'), 'utf8')) : 0;
   return readdirSync(run)
     .filter((f) => /^host\d+\.init$/.test(f))
     .map((f) => {
       const index = Number(/\d+/.exec(f)![0]);
       const [pid, pidNs, mntNs] = readFileSync(join(run, f), 'utf8').trim().split(' ');
-      return { name: `host${index}`, ip: ipOf(index), index, initPid: Number(pid), pidNs: pidNs!, mntNs: mntNs! };
+      return { name: `host${index}`, ip: ipOf(index, subnet), index, initPid: Number(pid), pidNs: pidNs!, mntNs: mntNs! };
     })
     .sort((a, b) => a.index - b.index);
 }
