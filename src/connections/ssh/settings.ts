@@ -1,5 +1,5 @@
 // The host variables the ssh connection reads, declared once (name, type, default, meaning):
-// the README's table is generated from the same list.
+// the README's table repeats this list.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HostVars } from '../types.js';
