@@ -520,19 +520,8 @@ export class PlaybookRunner {
 
 /** The roles a play uses, in order of first use. */
 function playRoles(play: Play): RoleContext[] {
-  const seen = new Set<RoleContext>();
-  const visit = (items: Item[]): void => {
-    for (const it of items) {
-      if (it.kind === 'block') {
-        visit(it.block);
-        visit(it.rescue);
-        visit(it.always);
-      } else if (it.role) seen.add(it.role);
-    }
-  };
-  for (const s of play.sections) visit(s);
-  visit(play.handlers);
-  return [...seen];
+  const roles = flattenTasks([...play.sections.flat(), ...play.handlers]).map((t) => t.role);
+  return [...new Set(roles.filter((r): r is RoleContext => r !== undefined))];
 }
 
 /** Every notify name in a play must name a handler or a listen topic (checked before running). */
@@ -544,20 +533,10 @@ export function checkHandlers(playbook: Playbook): void {
       if (h.name && h.role) names.add(`${h.role.name} : ${h.name}`);
       for (const l of h.listen) names.add(l);
     }
-    const visit = (items: Item[]): void => {
-      for (const it of items) {
-        if (it.kind === 'block') {
-          visit(it.block);
-          visit(it.rescue);
-          visit(it.always);
-        } else {
-          for (const n of it.notify) {
-            if (!names.has(n) && !n.includes('{{')) throw new InputError(`the task notifies handler '${n}', which no handler in play '${play.name}' has as name or listen`, { ...it.loc, field: 'notify' });
-          }
-        }
+    for (const t of flattenTasks([...play.sections.flat(), ...play.handlers])) {
+      for (const n of t.notify) {
+        if (!names.has(n) && !n.includes('{{')) throw new InputError(`the task notifies handler '${n}', which no handler in play '${play.name}' has as name or listen`, { ...t.loc, field: 'notify' });
       }
-    };
-    for (const s of play.sections) visit(s);
-    visit(play.handlers);
+    }
   }
 }
