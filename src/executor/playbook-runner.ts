@@ -188,7 +188,9 @@ export class PlaybookRunner {
   }
 
   private selectHosts(play: Play): string[] {
-    const hosts = this.o.inventory.select(play.hosts, this.o.limit);
+    // the pattern may be a template of extra vars and play vars (hosts: "{{ target | default('web') }}")
+    const pattern = this.o.templar.isTemplate(play.hosts) ? String(this.o.templar.render(play.hosts, { ...play.vars, ...this.o.extraVars })) : play.hosts;
+    const hosts = this.o.inventory.select(pattern, this.o.limit);
     // hosts that failed or were unreachable in an earlier play sit out the rest of the run
     return hosts.filter((h) => !this.states.get(h)?.failed && !this.states.get(h)?.unreachable);
   }

@@ -76,7 +76,8 @@ function patchRuntime(): void {
   const lookup = runtime.contextOrFrameLookup;
   runtime.contextOrFrameLookup = function (this: unknown, context: unknown, frame: unknown, name: string) {
     const v = lookup.call(this, context, frame, name);
-    return v === undefined ? new Undefined(name) : v;
+    if (v === undefined) return new Undefined(name);
+    return LAZY_SKIP.has(name) ? v : renderNested(v);
   };
   const member = runtime.memberLookup;
   runtime.memberLookup = function (this: unknown, obj: any, key: any) {
@@ -90,7 +91,8 @@ function patchRuntime(): void {
       const kind = Array.isArray(obj) ? 'list object' : 'dict object';
       return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
     }
-    return v;
+    // only strings: rendering a whole mapping here would re-render hostvars[h] recursively
+    return typeof v === 'string' ? renderNested(v) : v;
   };
   const suppress = runtime.suppressValue;
   runtime.suppressValue = function (this: unknown, val: unknown, autoescape: boolean) {
@@ -110,6 +112,24 @@ function patchRuntime(): void {
 function undefinedError(u: Undefined): TemplateError {
   if (u.name.startsWith("'")) return new TemplateError(u.name, u.name.replace(/^.*attribute '(.*)'$/, '$1'));
   return new TemplateError(`'${u.name}' is undefined`, u.name);
+}
+
+/** Vars a template reads are themselves templates, rendered when used (Ansible's lazy vars). */
+const active: { templar: NunjucksTemplar; vars: Record<string, unknown> }[] = [];
+const LAZY_SKIP = new Set(['hostvars', 'groups', 'ansible_facts', 'omit', 'lookup', 'query', 'q']);
+
+function hasTemplate(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return HAS_TEMPLATE.test(v);
+  if (depth > 4 || !v || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return Object.values(v).some((x) => hasTemplate(x, depth + 1));
+}
+
+function renderNested(v: unknown): unknown {
+  const top = active[active.length - 1];
+  if (!top || active.length > 20 || !hasTemplate(v)) return v;
+  return top.templar.render(v, top.vars);
 }
 
 const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -205,6 +225,7 @@ class NunjucksTemplar implements Templar {
   }
 
   private run(source: string, vars: Record<string, unknown>): string {
+    active.push({ templar: this, vars });
     try {
       return this.compile(source).render(vars);
     } catch (err) {
@@ -212,6 +233,8 @@ class NunjucksTemplar implements Templar {
       const cause = findTemplateError(err);
       if (cause) throw cause;
       throw new TemplateError(`template error while templating string: ${cleanMessage(err)}. String: ${source}`);
+    } finally {
+      active.pop();
     }
   }
 

@@ -91,3 +91,10 @@ test('omit and the fast path', () => {
   const big = 'x'.repeat(100000);
   assert.equal(t.render(big, vars), big);
 });
+
+test('variables whose values are templates are rendered when used (lazily, like Ansible)', () => {
+  const v = { inventory_hostname: 'h1', name: '{{ inventory_hostname }}', url: 'https://{{ name }}:2379', list: ['{{ name }}'], d: { k: '{{ url }}' } };
+  assert.equal(t.render('{{ url }}', v), 'https://h1:2379');
+  assert.deepEqual(t.render('{{ list }}', v), ['h1']);
+  assert.equal(t.render('{{ d.k }}', v), 'https://h1:2379');
+});
