@@ -1,35 +1,106 @@
-// The shipped etcd playbook over ssh builds a real 3-member TLS cluster (Debian's etcd 3.4)
-// on the test fleet, and is idempotent.
-import { test } from 'node:test';
+// On the test fleet with Debian's etcd 3.4: the shipped playbook builds a real 3-member TLS
+// cluster over ssh (idempotently), and `drover etcd backup` takes verified snapshots of it.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFleet } from '../../fleet/fleet.js';
+import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { makeEtcdPki } from '../../fleet/etcd-pki.js';
+import { checkSnapshot } from '../../../src/etcd/snapshot-integrity.js';
 import { drover, jsonSummary, ROOT } from '../../helpers/cli.js';
 
+let fleet: Fleet;
+let dir: string;
+let inv: string;
+let deployArgs: string[];
+let firstDeploy: { code: number; stdout: string };
+
+before(async () => {
+  fleet = await startFleet({ hosts: 3, name: 'etcd', subnet: 9 });
+  dir = mkdtempSync(join(tmpdir(), 'drover-etcd-'));
+  makeEtcdPki(join(dir, 'pki'), fleet.hosts.map((h) => ({ name: h.name, ip: h.ip })));
+  inv = join(dir, 'inv.yml');
+  writeFileSync(inv, readFileSync(fleet.inventoryYaml, 'utf8').replace('    fleet:', '    etcd:'));
+  deployArgs = ['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', 'cluster_token=itest', '--json'];
+  firstDeploy = await drover(deployArgs, { timeoutMs: 180_000 });
+});
+
+after(async () => {
+  await fleet?.stop();
+});
+
 test('playbooks/etcd/deploy.yml: a healthy TLS cluster that replicates, changed=0 on the second run', async () => {
-  const fleet = await startFleet({ hosts: 3, name: 'etcd', subnet: 9 });
+  assert.equal(firstDeploy.code, 0, firstDeploy.stdout.slice(-3000));
+  const put = fleet.exec('host1', '. /root/etcdctl.env && etcdctl put /drover/probe replicated');
+  assert.equal(put.stdout.trim(), 'OK', put.stderr);
+  const get = fleet.exec('host3', `. /root/etcdctl.env && ETCDCTL_ENDPOINTS=https://${fleet.hosts[2]!.ip}:2379 etcdctl get /drover/probe --print-value-only`);
+  assert.equal(get.stdout.trim(), 'replicated');
+  const members = JSON.parse(fleet.exec('host2', '. /root/etcdctl.env && etcdctl member list -w json').stdout);
+  assert.deepEqual(members.members.map((m: { name: string }) => m.name).sort(), ['host1', 'host2', 'host3']);
+  // a client without a certificate is refused: client-cert auth is really on
+  assert.notEqual(fleet.exec('host1', `ETCDCTL_API=3 etcdctl --endpoints=https://${fleet.hosts[0]!.ip}:2379 --cacert /etc/etcd/pki/ca.crt --dial-timeout=2s --command-timeout=3s get /drover/probe`).rc, 0);
+  const second = await drover(deployArgs, { timeoutMs: 120_000 });
+  for (const [h, st] of Object.entries(jsonSummary(second.stdout).stats)) assert.equal(st.changed, 0, `changed=0 on ${h}`);
+});
+
+test('etcd backup: verified snapshot with checksum and sidecar, retention, lock, webhook', async () => {
+  fleet.exec('host1', '. /root/etcdctl.env && for i in $(seq 1 100); do etcdctl put /fleet/key$i value$i >/dev/null; done');
+  const store = join(dir, 'backups');
+  const received: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'drover-etcd-'));
-    makeEtcdPki(join(dir, 'pki'), fleet.hosts.map((h) => ({ name: h.name, ip: h.ip })));
-    const inv = join(dir, 'inv.yml');
-    writeFileSync(inv, readFileSync(fleet.inventoryYaml, 'utf8').replace('    fleet:', '    etcd:'));
-    const args = ['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', 'cluster_token=itest', '--json'];
-    const first = await drover(args, { timeoutMs: 180_000 });
-    assert.equal(first.code, 0, first.stdout.slice(-3000));
-    const put = fleet.exec('host1', '. /root/etcdctl.env && etcdctl put /drover/probe replicated');
-    assert.equal(put.stdout.trim(), 'OK', put.stderr);
-    const get = fleet.exec('host3', '. /root/etcdctl.env && ETCDCTL_ENDPOINTS=https://' + fleet.hosts[2]!.ip + ':2379 etcdctl get /drover/probe --print-value-only');
-    assert.equal(get.stdout.trim(), 'replicated');
-    const members = JSON.parse(fleet.exec('host2', '. /root/etcdctl.env && etcdctl member list -w json').stdout);
-    assert.deepEqual(members.members.map((m: { name: string }) => m.name).sort(), ['host1', 'host2', 'host3']);
-    // plain http or a client without a certificate is refused: TLS with client auth is really on
-    assert.notEqual(fleet.exec('host1', `ETCDCTL_API=3 etcdctl --endpoints=https://${fleet.hosts[0]!.ip}:2379 --cacert /etc/etcd/pki/ca.crt --dial-timeout=2s --command-timeout=3s get /drover/probe`).rc, 0);
-    const second = await drover(args, { timeoutMs: 120_000 });
-    for (const [h, st] of Object.entries(jsonSummary(second.stdout).stats)) assert.equal(st.changed, 0, `changed=0 on ${h}`);
+    const backup = (extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> => drover(['etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '2', '--json', ...extra], { timeoutMs: 120_000 });
+    const first = await backup(['--webhook', `http://127.0.0.1:${port}/hook`]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const line = JSON.parse(first.stdout.trim());
+    assert.equal(line.status, 'ok');
+    assert.ok(line.meta.totalKey >= 101);
+    assert.deepEqual(line.meta.members.map((m: { name: string }) => m.name).sort(), ['host1', 'host2', 'host3']);
+    const db = readFileSync(line.file);
+    assert.equal(checkSnapshot(db).ok, true);
+    assert.equal(readFileSync(`${line.file}.sha256`, 'utf8').split(' ')[0], line.meta.sha256);
+    assert.equal((received[0] as { status: string }).status, 'ok');
+
+    // a run interrupted while writing leaves a temp file: the next run removes it, retention ignores it
+    writeFileSync(join(store, '.itest-half.db.drover-0123456789ab'), 'half');
+    // a failing notification is reported and does not turn a good backup into a failure
+    const second = await backup(['--webhook', 'http://127.0.0.1:1/nothing-listens']);
+    assert.equal(second.code, 0);
+    const l2 = JSON.parse(second.stdout.trim());
+    assert.equal(l2.notification.ok, false);
+    assert.deepEqual(l2.removedPartials, ['.itest-half.db.drover-0123456789ab']);
+    await new Promise((r) => setTimeout(r, 1100));
+    const third = await backup();
+    assert.equal(JSON.parse(third.stdout.trim()).deleted.length, 1, 'keep 2: the oldest went');
+    assert.equal(readdirSync(store).filter((f) => f.endsWith('.db')).length, 2);
+
+    // while another backup holds the lock, a second run is refused with exit 3
+    const holder = spawn('sleep', ['30']);
+    writeFileSync(join(store, '.drover-etcd-backup.lock'), `${holder.pid} now\n`);
+    try {
+      const locked = await backup();
+      assert.equal(locked.code, 3);
+      assert.equal(JSON.parse(locked.stdout.trim()).status, 'locked');
+    } finally {
+      holder.kill();
+    }
+    await new Promise((r) => holder.on('exit', r));
+    const afterStale = await backup();
+    assert.equal(afterStale.code, 0, 'a stale lock is taken over');
+    assert.equal(existsSync(join(store, '.drover-etcd-backup.lock')), false);
   } finally {
-    await fleet.stop();
+    server.close();
   }
 });
