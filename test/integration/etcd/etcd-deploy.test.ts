@@ -19,11 +19,14 @@ let deployArgs: string[];
 let firstDeploy: { code: number; stdout: string };
 
 before(async () => {
-  fleet = await startFleet({ hosts: 3, name: 'etcd', subnet: 9 });
+  fleet = await startFleet({ hosts: 6, name: 'etcd', subnet: 9 });
   dir = mkdtempSync(join(tmpdir(), 'drover-etcd-'));
   makeEtcdPki(join(dir, 'pki'), fleet.hosts.map((h) => ({ name: h.name, ip: h.ip })));
   inv = join(dir, 'inv.yml');
-  writeFileSync(inv, readFileSync(fleet.inventoryYaml, 'utf8').replace('    fleet:', '    etcd:'));
+  // host1-3 form cluster A (group etcd); host4-6 are the fresh machines of group etcd_b
+  const hostsYaml = (from: number, to: number): string => fleet.hosts.slice(from - 1, to).map((h) => `        ${h.name}: {ansible_host: ${h.ip}}`).join('\n');
+  const common = `ansible_user: root, ansible_ssh_private_key_file: ${fleet.keyPath}, drover_ssh_known_hosts: ${fleet.knownHostsPath}`;
+  writeFileSync(inv, `all:\n  vars: {${common}}\n  children:\n    etcd:\n      hosts:\n${hostsYaml(1, 3)}\n    etcd_b:\n      hosts:\n${hostsYaml(4, 6)}\n`);
   deployArgs = ['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', 'cluster_token=itest', '--json'];
   firstDeploy = await drover(deployArgs, { timeoutMs: 180_000 });
 });
@@ -103,4 +106,40 @@ test('etcd backup: verified snapshot with checksum and sidecar, retention, lock,
   } finally {
     server.close();
   }
+});
+
+test('etcd restore: in place (same IDs) and onto three other hosts (new IDs), verified', async () => {
+  const store = join(dir, 'restore-src');
+  const snap = await drover(['etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--json'], { timeoutMs: 120_000 });
+  const file = JSON.parse(snap.stdout.trim()).file as string;
+  const keysOn = (host: string, ip: string): number => Number(fleet.exec(host, `. /root/etcdctl.env && ETCDCTL_ENDPOINTS=https://${ip}:2379 etcdctl get /fleet/ --prefix --keys-only | grep -c .`).stdout.trim());
+  const before = keysOn('host1', fleet.hosts[0]!.ip);
+  assert.ok(before >= 100);
+  fleet.exec('host1', '. /root/etcdctl.env && etcdctl del /fleet/ --prefix');
+  assert.equal(keysOn('host1', fleet.hosts[0]!.ip), 0);
+
+  const refused = await drover(['etcd', 'restore', file, '-i', inv, '--token', 'itest'], { timeoutMs: 60_000 });
+  assert.equal(refused.code, 5, 'an existing data dir is not touched without --force');
+  assert.match(refused.stdout + refused.stderr, /--force/);
+
+  const inPlace = await drover(['etcd', 'restore', file, '-i', inv, '--token', 'itest', '--force', '--expect-prefix', '/fleet/', '--json'], { timeoutMs: 180_000 });
+  assert.equal(inPlace.code, 0, inPlace.stdout + inPlace.stderr);
+  const r1 = JSON.parse(inPlace.stdout.trim());
+  assert.equal(r1.ok, true);
+  assert.deepEqual(r1.newMembers, r1.oldMembers, 'same names, URLs and token: same member IDs');
+  assert.equal(Object.keys(r1.movedAside).length, 3, 'old data moved aside, not deleted');
+  assert.equal(fleet.exec('host2', `test -d ${r1.movedAside.host2}; echo $?`).stdout.trim(), '0');
+  assert.equal(keysOn('host2', fleet.hosts[1]!.ip), before);
+
+  // cluster B: fresh machines with config and certificates, then the snapshot
+  const deployB = await drover(['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', 'etcd_group=etcd_b', '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', 'cluster_token=itest-b', '--json'], { timeoutMs: 180_000 });
+  assert.equal(deployB.code, 0, deployB.stdout.slice(-2000));
+  const onto = await drover(['etcd', 'restore', file, '-i', inv, '--group', 'etcd_b', '--token', 'itest-b', '--force', '--expect-prefix', '/fleet/', '--json'], { timeoutMs: 180_000 });
+  assert.equal(onto.code, 0, onto.stdout + onto.stderr);
+  const r2 = JSON.parse(onto.stdout.trim());
+  assert.deepEqual(Object.keys(r2.newMembers).sort(), ['host4', 'host5', 'host6']);
+  assert.notDeepEqual(Object.values(r2.newMembers).sort(), Object.values(r1.newMembers).sort());
+  assert.equal(new Set(Object.values(r2.hashkv)).size, 1);
+  assert.ok(r2.revision >= JSON.parse(readFileSync(file.replace(/\.db$/, '.json'), 'utf8')).revision);
+  assert.equal(keysOn('host5', fleet.hosts[4]!.ip), before);
 });
