@@ -45,6 +45,12 @@ test('playbooks/etcd/deploy.yml: a healthy TLS cluster that replicates, changed=
   assert.deepEqual(members.members.map((m: { name: string }) => m.name).sort(), ['host1', 'host2', 'host3']);
   // a client without a certificate is refused: client-cert auth is really on
   assert.notEqual(fleet.exec('host1', `ETCDCTL_API=3 etcdctl --endpoints=https://${fleet.hosts[0]!.ip}:2379 --cacert /etc/etcd/pki/ca.crt --dial-timeout=2s --command-timeout=3s get /drover/probe`).rc, 0);
+  const status = await drover(['etcd', 'status', '-i', inv, '--json']);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  const rows = JSON.parse(status.stdout);
+  assert.deepEqual(rows.map((r: { host: string }) => r.host), ['host1', 'host2', 'host3']);
+  assert.equal(rows.filter((r: { leader: boolean }) => r.leader).length, 1, 'exactly one leader');
+  assert.ok(rows.every((r: { healthy: boolean; id: string }) => r.healthy && /^[0-9a-f]+$/.test(r.id)));
   const second = await drover(deployArgs, { timeoutMs: 120_000 });
   for (const [h, st] of Object.entries(jsonSummary(second.stdout).stats)) assert.equal(st.changed, 0, `changed=0 on ${h}`);
 });

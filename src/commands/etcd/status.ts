@@ -1,0 +1,24 @@
+// drover etcd status: members, leader, revision, DB size, health.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+
+export default class EtcdStatus extends BaseCommand {
+  static override summary = 'Show each etcd member: ID, name, leader, revision, DB size, health';
+  static override description = 'Exit code 0 when every member is healthy, 2 otherwise.';
+  static override examples = ['<%= config.bin %> etcd status -i inventory.yml', '<%= config.bin %> etcd status -i inventory.yml --group etcd_b --json'];
+  static override flags = { group: Flags.string({ description: 'inventory group of the etcd members', default: 'etcd' }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(EtcdStatus);
+    const { loadInventory } = await import('../../inventory/load-inventory.js');
+    const { clusterStatus } = await import('../../etcd/status.js');
+    const rows = await clusterStatus(await loadInventory(flags.inventory ?? []), flags.group);
+    if (flags.json) this.log(JSON.stringify(rows));
+    else {
+      const table = [['ID', 'NAME', 'ENDPOINT', 'LEADER', 'REVISION', 'DB SIZE', 'HEALTH'], ...rows.map((r) => [r.id ?? '-', r.host, r.endpoint, r.leader ? 'yes' : 'no', String(r.revision ?? '-'), r.dbSize !== undefined ? `${(r.dbSize / 1024).toFixed(0)} kB` : '-', r.healthy ? 'healthy' : `UNHEALTHY${r.error ? `: ${r.error}` : ''}`])];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      for (const row of table) this.log(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+    }
+    if (!rows.length || rows.some((r) => !r.healthy)) this.exit(2);
+  }
+}
