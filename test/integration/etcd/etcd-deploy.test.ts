@@ -149,3 +149,28 @@ test('etcd restore: in place (same IDs) and onto three other hosts (new IDs), ve
   assert.ok(r2.revision >= JSON.parse(readFileSync(file.replace(/\.db$/, '.json'), 'utf8')).revision);
   assert.equal(keysOn('host5', fleet.hosts[4]!.ip), before);
 });
+
+test('kill -9 at any moment of a backup leaves no partial or unverified snapshot among the kept ones', async () => {
+  const store = join(dir, 'killed');
+  const args = [join(ROOT, 'bin', 'run.js'), 'etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'];
+  for (const delay of [50, 150, 250, 350, 450, 550, 700]) {
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, delay));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+  }
+  const files = existsSync(store) ? readdirSync(store) : [];
+  for (const f of files.filter((x) => x.endsWith('.db'))) {
+    const base = f.slice(0, -3);
+    assert.ok(files.includes(`${base}.json`) && files.includes(`${f}.sha256`), `${f} has its sidecar and checksum`);
+    const data = readFileSync(join(store, f));
+    assert.equal(checkSnapshot(data).ok, true, `${f} verifies`);
+    assert.equal(readFileSync(join(store, `${f}.sha256`), 'utf8').split(' ')[0], checkSnapshot(data).sha256);
+  }
+  // anything else is a temp file of an interrupted write, or a lock of a dead process
+  for (const f of files.filter((x) => !/\.(db|json|db\.sha256)$/.test(x))) assert.match(f, /\.drover-[0-9a-f]{12}$|^\.drover-etcd-backup\.lock$/, f);
+  // the next run takes over a dead run's lock, cleans up and succeeds
+  const next = await drover(['etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'], { timeoutMs: 120_000 });
+  assert.equal(next.code, 0, next.stdout + next.stderr);
+  assert.deepEqual(readdirSync(store).filter((x) => /\.drover-/.test(x)), []);
+});
