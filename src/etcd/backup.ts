@@ -12,7 +12,15 @@ import { deleteSnapshot, expiredSnapshots, listSnapshots, removePartials, snapsh
 import { etcdctl, memberAccess, type MemberAccess } from './etcdctl.js';
 import { checkSnapshot } from './snapshot-integrity.js';
 
+export interface MailSettings {
+  /** smtp://user:pass@host:port or smtps://... */
+  url: string;
+  from: string;
+  to: string[];
+}
+
 export interface BackupOptions {
+  mail?: MailSettings;
   inventory: Inventory;
   group: string;
   cluster?: string;
@@ -31,6 +39,7 @@ export interface BackupOutcome {
   removedPartials: string[];
   error?: string;
   notification?: { ok: boolean; error?: string };
+  mail?: { ok: boolean; error?: string };
   durationMs: number;
 }
 
@@ -40,6 +49,22 @@ async function postWebhook(url: string, body: unknown): Promise<{ ok: boolean; e
     return res.ok ? { ok: true } : { ok: false, error: `webhook answered HTTP ${res.status}` };
   } catch (err) {
     return { ok: false, error: `webhook failed: ${(err as Error).message}` };
+  }
+}
+
+async function sendMail(m: MailSettings, outcome: Omit<BackupOutcome, 'mail'>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const { createTransport } = await import('nodemailer');
+    const transport = createTransport(m.url);
+    const subject = `[drover] etcd backup ${outcome.status === 'ok' ? 'ok' : 'FAILED'}: ${outcome.cluster}`;
+    const lines = outcome.status === 'ok'
+      ? [`file: ${outcome.file}`, `member: ${outcome.meta?.member}`, `revision: ${outcome.meta?.revision}`, `keys: ${outcome.meta?.totalKey}`, `bytes: ${outcome.meta?.sizeBytes}`, `sha256: ${outcome.meta?.sha256}`, `deleted by retention: ${outcome.deleted.length}`]
+      : [`error: ${outcome.error}`];
+    await transport.sendMail({ from: m.from, to: m.to, subject, text: `${lines.join('\n')}\nduration: ${outcome.durationMs} ms\n` });
+    transport.close();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: `mail failed: ${(err as Error).message}` };
   }
 }
 
@@ -129,5 +154,6 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     outcome.durationMs = Date.now() - t0;
   }
   if (o.webhook) outcome.notification = await postWebhook(o.webhook, { event: 'etcd-backup', ...outcome });
+  if (o.mail) outcome.mail = await sendMail(o.mail, outcome);
   return outcome;
 }

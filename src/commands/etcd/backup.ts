@@ -29,6 +29,9 @@ EXIT CODES
     daily: Flags.integer({ description: 'also keep the newest snapshot of each of the last N days', min: 0 }),
     weekly: Flags.integer({ description: 'also keep the newest snapshot of each of the last N weeks', min: 0 }),
     webhook: Flags.string({ description: 'POST the outcome as JSON to this URL (success and failure)' }),
+    'mail-to': Flags.string({ description: 'e-mail the outcome to this address (repeatable)', multiple: true }),
+    'mail-from': Flags.string({ description: 'sender address', default: 'drover@localhost' }),
+    smtp: Flags.string({ description: 'SMTP server URL, smtp://[user:pass@]host:port or smtps://...', default: 'smtp://127.0.0.1:25' }),
   };
 
   async run(): Promise<void> {
@@ -46,6 +49,7 @@ EXIT CODES
         dir: flags.dir,
         retention: { keepLast: flags.keep, hourly: flags.hourly, daily: flags.daily, weekly: flags.weekly },
         webhook: flags.webhook,
+        mail: flags['mail-to']?.length ? { url: flags.smtp, from: flags['mail-from'], to: flags['mail-to'] } : undefined,
       });
     } catch (err) {
       if (err instanceof LockHeldError) {
@@ -57,7 +61,8 @@ EXIT CODES
     if (flags.json) this.log(JSON.stringify({ event: 'etcd-backup', ...outcome }));
     else {
       const m = outcome.meta;
-      const note = outcome.notification && !outcome.notification.ok ? ` notification_failed="${outcome.notification.error}"` : '';
+      const failedNotes = [outcome.notification, outcome.mail].filter((n) => n && !n.ok).map((n) => n!.error);
+      const note = failedNotes.length ? ` notification_failed="${failedNotes.join('; ')}"` : '';
       this.log(
         outcome.status === 'ok'
           ? `etcd-backup ok cluster=${outcome.cluster} file=${outcome.file} member=${m!.member} revision=${m!.revision} keys=${m!.totalKey} bytes=${m!.sizeBytes} sha256=${m!.sha256.slice(0, 16)}… deleted=${outcome.deleted.length} duration_ms=${outcome.durationMs}${note}`

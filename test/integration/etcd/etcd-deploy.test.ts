@@ -71,7 +71,21 @@ test('etcd backup: verified snapshot with checksum and sidecar, retention, lock,
   const port = (server.address() as { port: number }).port;
   try {
     const backup = (extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> => drover(['etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '2', '--json', ...extra], { timeoutMs: 120_000 });
-    const first = await backup(['--webhook', `http://127.0.0.1:${port}/hook`]);
+    // a real SMTP server (Python's smtpd) receives the mail
+    const smtpPort = port + 1 < 65535 ? port + 1 : port - 1;
+    const smtp = spawn('/usr/bin/python3', ['-u', '-m', 'smtpd', '-n', '-c', 'DebuggingServer', `127.0.0.1:${smtpPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let mailbox = '';
+    smtp.stdout.on('data', (d) => (mailbox += d));
+    await new Promise((r) => setTimeout(r, 800));
+    let first;
+    try {
+      first = await backup(['--webhook', `http://127.0.0.1:${port}/hook`, '--mail-to', 'ops@example.test', '--smtp', `smtp://127.0.0.1:${smtpPort}`]);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      smtp.kill();
+    }
+    assert.match(mailbox, /Subject: \[drover\] etcd backup ok: itest/);
+    assert.match(mailbox, /revision: \d+/);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const line = JSON.parse(first.stdout.trim());
     assert.equal(line.status, 'ok');
@@ -85,10 +99,11 @@ test('etcd backup: verified snapshot with checksum and sidecar, retention, lock,
     // a run interrupted while writing leaves a temp file: the next run removes it, retention ignores it
     writeFileSync(join(store, '.itest-half.db.drover-0123456789ab'), 'half');
     // a failing notification is reported and does not turn a good backup into a failure
-    const second = await backup(['--webhook', 'http://127.0.0.1:1/nothing-listens']);
+    const second = await backup(['--webhook', 'http://127.0.0.1:1/nothing-listens', '--mail-to', 'ops@example.test', '--smtp', 'smtp://127.0.0.1:1']);
     assert.equal(second.code, 0);
     const l2 = JSON.parse(second.stdout.trim());
     assert.equal(l2.notification.ok, false);
+    assert.equal(l2.mail.ok, false);
     assert.deepEqual(l2.removedPartials, ['.itest-half.db.drover-0123456789ab']);
     await new Promise((r) => setTimeout(r, 1100));
     const third = await backup();
