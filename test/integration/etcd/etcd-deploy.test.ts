@@ -152,12 +152,36 @@ test('etcd restore: in place (same IDs) and onto three other hosts (new IDs), ve
   assert.equal(fleet.exec('host2', `test -d ${r1.movedAside.host2}; echo $?`).stdout.trim(), '0');
   assert.equal(keysOn('host2', fleet.hosts[1]!.ip), before);
 
-  // cluster B: fresh machines with config and certificates, then the snapshot
+  // a corrupted copy of the snapshot is refused before anything is touched
+  const corrupt = join(dir, 'corrupt.db');
+  const bytes = readFileSync(file);
+  bytes[4096] ^= 0xff;
+  writeFileSync(corrupt, bytes);
+  const bad = await drover(['etcd', 'restore', corrupt, '-i', inv, '--token', 'itest', '--force'], { timeoutMs: 60_000 });
+  assert.equal(bad.code, 5);
+  assert.match(bad.stderr, /trailer does not match/);
+
+  // cluster A is destroyed (etcd stopped, data gone) ...
+  for (const h of ['host1', 'host2', 'host3']) fleet.exec(h, 'systemctl stop etcd; rm -rf /var/lib/etcd/data');
+  // ... and cluster B: fresh machines with config and certificates, then the snapshot;
+  // host4 also runs a (stand-in) kube-apiserver that must be stopped first and started last
+  fleet.exec('host4', "printf '[Unit]\\nDescription=stand-in apiserver\\n[Service]\\nExecStart=/bin/sleep 600\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/kube-apiserver.service; systemctl daemon-reload >/dev/null 2>&1; systemctl enable kube-apiserver >/dev/null 2>&1; systemctl start kube-apiserver");
   const deployB = await drover(['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', 'etcd_group=etcd_b', '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', 'cluster_token=itest-b', '--json'], { timeoutMs: 180_000 });
   assert.equal(deployB.code, 0, deployB.stdout.slice(-2000));
-  const onto = await drover(['etcd', 'restore', file, '-i', inv, '--group', 'etcd_b', '--token', 'itest-b', '--force', '--expect-prefix', '/fleet/', '--json'], { timeoutMs: 180_000 });
+  writeFileSync(inv, readFileSync(inv, 'utf8') + '    apiservers:\n      hosts:\n        host4:\n');
+  const onto = await drover(['etcd', 'restore', file, '-i', inv, '--group', 'etcd_b', '--apiserver-group', 'apiservers', '--token', 'itest-b', '--force', '--expect-prefix', '/fleet/'], { timeoutMs: 180_000 });
   assert.equal(onto.code, 0, onto.stdout + onto.stderr);
-  const r2 = JSON.parse(onto.stdout.trim());
+  // the order Kubernetes documents: apiserver stopped before etcd, started after the proof
+  const steps = onto.stdout.split('\n');
+  const at = (re: RegExp): number => steps.findIndex((l) => re.test(l));
+  assert.ok(at(/stopped kube-apiserver on host4/) >= 0 && at(/stopped kube-apiserver/) < at(/stopped etcd/));
+  assert.ok(at(/etcd-restore ok/) > at(/started kube-apiserver on host4/) && at(/started kube-apiserver/) > at(/started etcd/));
+  assert.match(steps.find((l) => l.startsWith('member host4:'))!, /^member host4: [0-9a-f]+ -> [0-9a-f]+$/);
+  assert.equal(fleet.exec('host4', 'systemctl is-active kube-apiserver').stdout.trim(), 'active');
+  const again = await drover(['etcd', 'restore', file, '-i', inv, '--group', 'etcd_b', '--token', 'itest-b', '--force', '--expect-prefix', '/fleet/', '--json'], { timeoutMs: 180_000 });
+  const onto2 = again;
+  assert.equal(onto2.code, 0, onto2.stdout + onto2.stderr);
+  const r2 = JSON.parse(onto2.stdout.trim());
   assert.deepEqual(Object.keys(r2.newMembers).sort(), ['host4', 'host5', 'host6']);
   assert.notDeepEqual(Object.values(r2.newMembers).sort(), Object.values(r1.newMembers).sort());
   assert.equal(new Set(Object.values(r2.hashkv)).size, 1);
@@ -167,7 +191,8 @@ test('etcd restore: in place (same IDs) and onto three other hosts (new IDs), ve
 
 test('kill -9 at any moment of a backup leaves no partial or unverified snapshot among the kept ones', async () => {
   const store = join(dir, 'killed');
-  const args = [join(ROOT, 'bin', 'run.js'), 'etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'];
+  // cluster A was destroyed by the restore test: back up cluster B
+  const args = [join(ROOT, 'bin', 'run.js'), 'etcd', 'backup', '-i', inv, '--group', 'etcd_b', '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'];
   for (const delay of [50, 150, 250, 350, 450, 550, 700]) {
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, delay));
@@ -185,7 +210,7 @@ test('kill -9 at any moment of a backup leaves no partial or unverified snapshot
   // anything else is a temp file of an interrupted write, or a lock of a dead process
   for (const f of files.filter((x) => !/\.(db|json|db\.sha256)$/.test(x))) assert.match(f, /\.drover-[0-9a-f]{12}$|^\.drover-etcd-backup\.lock$/, f);
   // the next run takes over a dead run's lock, cleans up and succeeds
-  const next = await drover(['etcd', 'backup', '-i', inv, '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'], { timeoutMs: 120_000 });
+  const next = await drover(['etcd', 'backup', '-i', inv, '--group', 'etcd_b', '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'], { timeoutMs: 120_000 });
   assert.equal(next.code, 0, next.stdout + next.stderr);
   assert.deepEqual(readdirSync(store).filter((x) => /\.drover-/.test(x)), []);
 });
