@@ -51,28 +51,22 @@ function readVars(file: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** Append the vars files found for each name in DIR to its list in `into` (later files win). */
+function collectVarFiles(dir: string, names: Iterable<string>, into: Map<string, Record<string, unknown>[]>): void {
+  if (!existsSync(dir)) return;
+  for (const name of names) {
+    for (const f of varsFilesFor(dir, name)) {
+      const list = into.get(name) ?? [];
+      list.push(readVars(f));
+      into.set(name, list);
+    }
+  }
+}
+
 function addVarsDirs(inv: InventoryData, baseDirs: string[]): void {
   for (const base of baseDirs) {
-    const gdir = join(base, 'group_vars');
-    if (existsSync(gdir)) {
-      for (const g of inv.groups.keys()) {
-        for (const f of varsFilesFor(gdir, g)) {
-          const list = inv.groupVarFiles.get(g) ?? [];
-          list.push(readVars(f));
-          inv.groupVarFiles.set(g, list);
-        }
-      }
-    }
-    const hdir = join(base, 'host_vars');
-    if (existsSync(hdir)) {
-      for (const h of inv.hosts.keys()) {
-        for (const f of varsFilesFor(hdir, h)) {
-          const list = inv.hostVarFiles.get(h) ?? [];
-          list.push(readVars(f));
-          inv.hostVarFiles.set(h, list);
-        }
-      }
-    }
+    collectVarFiles(join(base, 'group_vars'), inv.groups.keys(), inv.groupVarFiles);
+    collectVarFiles(join(base, 'host_vars'), inv.hosts.keys(), inv.hostVarFiles);
   }
 }
 
