@@ -195,9 +195,11 @@ test('kill -9 at any moment of a backup leaves no partial or unverified snapshot
   const args = [join(ROOT, 'bin', 'run.js'), 'etcd', 'backup', '-i', inv, '--group', 'etcd_b', '--dir', store, '--cluster', 'itest', '--keep', '50', '--json'];
   for (const delay of [50, 150, 250, 350, 450, 550, 700]) {
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    // listen from the start: a late kill may find the backup already finished
+    const exited = new Promise((r) => child.on('exit', r));
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
   }
   const files = existsSync(store) ? readdirSync(store) : [];
   for (const f of files.filter((x) => x.endsWith('.db'))) {

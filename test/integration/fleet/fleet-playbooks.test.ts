@@ -83,9 +83,10 @@ test('a host whose sshd dies mid-run ends unreachable while the others finish', 
   const child = spawn(process.execPath, [BIN, 'play', pb, '-i', fleet.inventoryYaml, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
+  const closed = new Promise<number | null>((r) => child.on('close', r));
   await new Promise((r) => setTimeout(r, 600));
   fleet.killSshd('host14');
-  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const code = await closed;
   const s = jsonSummary(out);
   assert.equal(code, 4, 'exit 4: unreachable, none failed');
   assert.equal(s.stats.host14!.unreachable, 1);
