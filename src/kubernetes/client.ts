@@ -1,0 +1,83 @@
+// One authenticated Kubernetes client per (kubeconfig, context), shared by the pod-exec
+// connection, the pod inventory and the kubernetes modules, so a run over thousands of pods
+// reads the kubeconfig once and reuses one set of API clients.
+import { CoreV1Api, Exec, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Which cluster to talk to: a kubeconfig file and a context in it (both optional). */
+export interface KubeTarget {
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface KubeClient {
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly objects: KubernetesObjectApi;
+  readonly exec: Exec;
+  /** The context's namespace, else `default`. */
+  readonly defaultNamespace: string;
+  /** The kubeconfig file this client was read from (for error messages). */
+  readonly source: string;
+}
+
+const clients = new Map<string, KubeClient>();
+
+/** The kubeconfig path in force: the explicit one, else $KUBECONFIG (first entry), else ~/.kube/config. */
+export function kubeconfigPath(explicit?: string): string {
+  if (explicit) return explicit.replace(/^~(?=\/)/, homedir());
+  const env = process.env.KUBECONFIG?.split(':').find(Boolean);
+  return env ?? join(homedir(), '.kube', 'config');
+}
+
+/** The shared client for a kubeconfig and context; read on first use. Throws if the file or context is bad. */
+export function kubeClient(target: KubeTarget = {}): KubeClient {
+  const source = kubeconfigPath(target.kubeconfig);
+  const key = `${source}\0${target.context ?? ''}`;
+  let c = clients.get(key);
+  if (!c) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(source);
+    if (target.context) {
+      if (!kc.getContexts().some((x) => x.name === target.context)) {
+        throw new Error(`context '${target.context}' is not in ${source} (has: ${kc.getContexts().map((x) => x.name).join(', ')})`);
+      }
+      kc.setCurrentContext(target.context);
+    }
+    if (!kc.getCurrentCluster()) throw new Error(`${source}: no current cluster (set current-context or pass a context)`);
+    const ctx = kc.getContextObject(kc.getCurrentContext());
+    c = {
+      kc,
+      core: kc.makeApiClient(CoreV1Api),
+      objects: KubernetesObjectApi.makeApiClient(kc),
+      exec: new Exec(kc),
+      defaultNamespace: ctx?.namespace ?? 'default',
+      source,
+    };
+    clients.set(key, c);
+  }
+  return c;
+}
+
+/** The Kubernetes API's error as text: status code and the Status message, not a stack of HTML. */
+export function apiErrorMessage(err: unknown): string {
+  const e = err as { code?: number; body?: unknown; message?: string };
+  if (e && typeof e.code === 'number') {
+    let msg = '';
+    try {
+      const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+      msg = (body as { message?: string })?.message ?? '';
+    } catch {
+      msg = String(e.body ?? '');
+    }
+    return `HTTP ${e.code}${msg ? `: ${msg}` : ''}`;
+  }
+  return e?.message ?? String(err);
+}
+
+/** The HTTP status of a failed API call, if it was one. */
+export function apiStatus(err: unknown): number | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}
