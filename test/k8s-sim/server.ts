@@ -231,6 +231,7 @@ function watch(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): 
   const table = wantsTable(req);
   const rvParam = url.searchParams.get('resourceVersion');
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders(); // clients wait for the headers before they treat the watch as open
   const write = (type: string, obj: Obj): void => {
     const object = table ? toTable(t.r, [obj], obj.metadata.resourceVersion, url.searchParams.get('includeObject')) : obj;
     res.write(`${JSON.stringify({ type, object })}\n`);
@@ -368,8 +369,11 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
   }
 }
 
+const TRACE = process.env.DROVER_SIM_TRACE === '1';
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   requestCounts.total++;
+  if (TRACE) process.stdout.write(`${req.method} ${req.url} accept=${req.headers.accept ?? ''}\n`);
   const url = new URL(req.url ?? '/', 'https://sim');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (['/healthz', '/readyz', '/livez'].includes(path)) {
