@@ -1,0 +1,233 @@
+// The `kubernetes` connection: commands run in a pod through the API server's exec
+// WebSocket (client-node), files travel over the same exec as tar or raw bytes. Only sh is
+// needed in the pod. All pods share one API client per kubeconfig and context; no socket
+// stays open between commands, so close() is cheap.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { apiErrorMessage, kubeClient, type KubeClient } from '../kubernetes/client.js';
+import { stripSudoPrompt, wrapBecome } from './become.js';
+import { readScript, replaceScript, tarOneFile, tempBeside, untarOneFile, writeScript } from './kubernetes/pod-files.js';
+import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
+import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
+import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
+import { quote } from './shell-quote.js';
+import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function envPrefix(env: Record<string, string> | undefined): string {
+  if (!env || !Object.keys(env).length) return '';
+  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name '${k}'`);
+  // exec has no way to pass an environment: variables travel in the command line
+  return `export ${Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(' ')}; `;
+}
+
+function modeOf(mode: string | number | undefined): number {
+  if (mode === undefined) return 0o644;
+  const m = typeof mode === 'number' ? mode : parseInt(mode, 8);
+  if (!Number.isInteger(m) || m < 0 || m > 0o7777 || (typeof mode === 'string' && !/^[0-7]{1,4}$/.test(mode))) throw new Error(`invalid file mode '${String(mode)}'`);
+  return m;
+}
+
+/** Commands and files in one pod (one container) over the API server's exec. */
+export class KubernetesConnection implements Connection {
+  readonly transport = 'kubernetes';
+  /** Undefined when the host's settings are invalid (connect() says why). */
+  readonly options?: KubernetesOptions;
+  private readonly settingsError?: Error;
+  private client?: KubeClient;
+  private target?: PodTarget;
+  private facts?: Promise<PodFacts>;
+  private readonly sockets = new Set<ExecSocket>();
+
+  constructor(
+    readonly host: string,
+    vars: HostVars,
+  ) {
+    try {
+      this.options = kubernetesOptions(host, vars);
+    } catch (err) {
+      this.settingsError = err as Error;
+    }
+  }
+
+  /** `namespace/pod[:container]`, for messages. */
+  get where(): string {
+    const t = this.target ?? { namespace: this.options?.namespace ?? '?', pod: this.options?.pod ?? this.host, container: this.options?.container };
+    return `${t.namespace}/${t.pod}${t.container ? `:${t.container}` : ''}`;
+  }
+
+  private fail(message: string): UnreachableError {
+    return new UnreachableError(`Failed to exec in pod ${this.where} via kubernetes: ${message}`, this.host);
+  }
+
+  /** Reads the kubeconfig (once per file and context for the whole run); opens nothing. */
+  async connect(): Promise<void> {
+    if (this.client) return;
+    if (this.settingsError || !this.options) throw new UnreachableError(`pod for host '${this.host}': ${this.settingsError?.message}`, this.host);
+    const o = this.options;
+    try {
+      this.client = kubeClient({ kubeconfig: o.kubeconfig, context: o.context });
+    } catch (err) {
+      throw this.fail(`cannot use the kubeconfig: ${(err as Error).message}`);
+    }
+    this.target = { namespace: o.namespace ?? this.client.defaultNamespace, pod: o.pod, container: o.container };
+  }
+
+  /** Run one sh script in the pod as bytes; retries an exec stream that could not open. */
+  private async run(script: string, options: { stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RawExecResult> {
+    await this.connect();
+    const o = this.options!;
+    let pickedContainer = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await podExec(this.client!.exec, this.target!, ['/bin/sh', '-c', script], {
+          stdin: options.stdin,
+          timeoutMs: options.timeoutMs ?? (o.execTimeoutMs || undefined),
+          signal: options.signal,
+          connectTimeoutMs: o.connectTimeoutMs,
+          sockets: this.sockets,
+        });
+      } catch (err) {
+        if (!(err instanceof PodExecError)) throw this.fail((err as Error).message);
+        // the API server picks a container only when the pod has one; pick like kubectl does
+        if (err.httpStatus === 400 && !this.target!.container && !pickedContainer) {
+          pickedContainer = true;
+          const container = await this.defaultContainer();
+          if (container) {
+            this.target = { ...this.target!, container };
+            continue;
+          }
+        }
+        if (err.retryable && attempt < o.retries) {
+          await sleep(250 * 2 ** attempt);
+          continue;
+        }
+        throw await this.explain(err);
+      }
+    }
+  }
+
+  /** kubectl's choice: the default-container annotation, else the first container. */
+  private async defaultContainer(): Promise<string | undefined> {
+    try {
+      const pod = await this.client!.core.readNamespacedPod({ name: this.target!.pod, namespace: this.target!.namespace });
+      return pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ?? pod.spec?.containers?.[0]?.name;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** An UnreachableError that says what to check, from a failed exec stream. */
+  private async explain(err: PodExecError): Promise<UnreachableError> {
+    const server = this.client!.kc.getCurrentCluster()?.server ?? 'the API server';
+    switch (err.httpStatus) {
+      case 404:
+        return this.fail(`pod ${this.target!.namespace}/${this.target!.pod} not found (HTTP 404 from ${server})`);
+      case 401:
+      case 403:
+        return this.fail(`not allowed to exec (HTTP ${err.httpStatus} from ${server}): check the credentials in ${this.client!.source} and the pods/exec permission`);
+      case 400:
+        return this.fail(`exec refused (HTTP 400 from ${server}): ${await this.podState()}`);
+      case undefined:
+        return this.fail(err.message.startsWith('exec failed') || err.message.startsWith('the exec') ? err.message : `cannot reach ${server}: ${err.message}`);
+      default:
+        return this.fail(`exec refused (HTTP ${err.httpStatus} from ${server})`);
+    }
+  }
+
+  /** Why a pod would refuse exec: not running, or no such container. */
+  private async podState(): Promise<string> {
+    try {
+      const pod = await this.client!.core.readNamespacedPod({ name: this.target!.pod, namespace: this.target!.namespace });
+      const names = (pod.spec?.containers ?? []).map((c) => c.name);
+      const c = this.target!.container;
+      if (c && !names.includes(c)) return `the pod has no container '${c}' (it has: ${names.join(', ')}); set drover_k8s_container`;
+      if (!c && names.length > 1) return `the pod has several containers (${names.join(', ')}); set drover_k8s_container`;
+      return `the pod is ${pod.status?.phase ?? 'in an unknown phase'}`;
+    } catch (e) {
+      return `and reading the pod failed too: ${apiErrorMessage(e)}`;
+    }
+  }
+
+  /** uid, user name and tar of the pod, asked on first need and kept. */
+  private podFacts(): Promise<PodFacts> {
+    this.facts ??= this.run(PROBE_SCRIPT).then(
+      (r) => parseProbe(r.stdout.toString('utf8')),
+      (err: unknown) => {
+        this.facts = undefined;
+        throw err;
+      },
+    );
+    return this.facts;
+  }
+
+  /** Become is a no-op when exec already runs as that user (pods usually run as root and have no sudo). */
+  private async effectiveBecome(b: BecomeOptions | undefined): Promise<BecomeOptions | undefined> {
+    if (!b) return undefined;
+    const f = await this.podFacts();
+    return b.user === f.user || b.user === f.uid ? undefined : b;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const become = await this.effectiveBecome(options.become);
+    const cd = options.cwd ? `cd ${quote(options.cwd)} && ` : '';
+    const { command: script, stdinPrefix } = wrapBecome(`${envPrefix(options.env)}${cd}${command}`, become);
+    const stdin = options.stdin !== undefined || stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')]) : undefined;
+    const r = await this.run(script, { stdin, timeoutMs: options.timeoutMs, signal: options.signal });
+    const result: ExecResult = { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: stripSudoPrompt(r.stderr.toString('utf8')) };
+    if (r.timedOut) result.timedOut = true;
+    return result;
+  }
+
+  /** Write `path` as the exec user: the payload to a temp file, then `then` in the same command. */
+  private async upload(content: Buffer, tmp: string, then: string, what: string): Promise<void> {
+    const { hasTar } = await this.podFacts();
+    const stdin = hasTar ? await tarOneFile(tmp.slice(tmp.lastIndexOf('/') + 1), content, 0o600) : content;
+    const r = await this.run(writeScript(tmp, hasTar, then), { stdin });
+    if (r.rc !== 0) throw new Error(`could not write ${what}: ${r.stderr.toString('utf8').trim()}`);
+  }
+
+  async put(content: Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
+    const mode = modeOf(options.mode);
+    const tag = randomBytes(6).toString('hex');
+    const become = await this.effectiveBecome(options.become);
+    const tmp = tempBeside(remotePath, tag);
+    if (!become) {
+      await this.upload(content, tmp, replaceScript(tmp, remotePath, mode), remotePath);
+      return;
+    }
+    // stage as the exec user, then copy into place as the become user
+    const stage = `/tmp/.drover-${tag}`;
+    const { uid } = await this.podFacts();
+    await this.upload(content, stage, uid === '0' ? `chown ${quote(become.user)} ${quote(stage)}` : ':', remotePath);
+    try {
+      const r = await this.exec(`( cp ${quote(stage)} ${quote(tmp)} && ${replaceScript(tmp, remotePath, mode)} ) || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`, { become });
+      if (r.rc !== 0) throw new Error(`could not write ${remotePath} as ${become.user}: ${r.stderr.trim()}`);
+    } finally {
+      await this.run(`rm -f ${quote(stage)}`).catch(() => undefined);
+    }
+  }
+
+  async get(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Buffer> {
+    const become = await this.effectiveBecome(options.become);
+    const { hasTar } = await this.podFacts();
+    const { command, stdinPrefix } = wrapBecome(readScript(remotePath, hasTar), become);
+    const r = await this.run(command, { stdin: stdinPrefix ? Buffer.from(stdinPrefix) : undefined });
+    if (r.rc !== 0) throw new Error(`could not read ${remotePath}: ${stripSudoPrompt(r.stderr.toString('utf8')).trim()}`);
+    return hasTar ? untarOneFile(r.stdout, remotePath) : r.stdout;
+  }
+
+  /** Ends commands still running (Ctrl-C); the shared API client stays for other pods. */
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.sockets.clear();
+    this.facts = undefined;
+  }
+}
+
+/** Factory registered as transport 'kubernetes' (also `kubectl`, `kubernetes.core.kubectl`). */
+export const kubernetesConnectionFactory: ConnectionFactory = {
+  transport: 'kubernetes',
+  create: (host: string, vars: HostVars) => new KubernetesConnection(host, vars),
+};
