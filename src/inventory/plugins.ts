@@ -18,3 +18,6 @@ export async function findInventoryPlugin(name: string): Promise<InventoryPlugin
 export function inventoryPluginNames(): string[] {
   return [...plugins.keys()].sort();
 }
+
+// Built-in plugins, imported only when a file names them (the pod inventory loads client-node).
+registerInventoryPlugin(['kubernetes', 'kubernetes.core.k8s', 'drover.kubernetes'], async () => (await import('./kubernetes-pods.js')).kubernetesPodsPlugin);
