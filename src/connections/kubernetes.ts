@@ -10,17 +10,8 @@ import { readScript, replaceScript, tarOneFile, tempBeside, untarOneFile, writeS
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
 import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
-import { quote } from './shell-quote.js';
+import { envPrefix, quote } from './shell-quote.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function envPrefix(env: Record<string, string> | undefined): string {
-  if (!env || !Object.keys(env).length) return '';
-  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name '${k}'`);
-  // exec has no way to pass an environment: variables travel in the command line
-  return `export ${Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(' ')}; `;
-}
 
 function modeOf(mode: string | number | undefined): number {
   if (mode === undefined) return 0o644;

@@ -12,3 +12,15 @@ export function quote(arg: unknown): string {
 export function quoteArgs(args: readonly unknown[]): string {
   return args.map(quote).join(' ');
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `export K=V ...; ` for a command line, or '' without variables. Transports that cannot pass
+ * an environment (sshd refuses most setenv requests, pod exec has none) carry it this way.
+ */
+export function envPrefix(env: Record<string, string> | undefined): string {
+  if (!env || !Object.keys(env).length) return '';
+  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name '${k}'`);
+  return `export ${Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(' ')}; `;
+}

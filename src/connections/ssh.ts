@@ -9,16 +9,10 @@ import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from
 import type { Duplex } from 'node:stream';
 import { Limiter } from '../executor/limiter.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
-import { quote } from './shell-quote.js';
+import { envPrefix, quote } from './shell-quote.js';
 import { checkHostKey, fingerprint, knownHostName, rememberHostKey } from './ssh/known-hosts.js';
 import { sshOptions, type SshOptions } from './ssh/settings.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
-
-function envPrefix(env: Record<string, string> | undefined): string {
-  if (!env || !Object.keys(env).length) return '';
-  // sshd usually refuses setenv requests, so variables travel in the command line
-  return `export ${Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(' ')}; `;
-}
 
 /** One ssh connection to one host. */
 export class SshConnection implements Connection {

@@ -1,5 +1,6 @@
 // The library behind `drover play` and `drover run`: load and validate everything first
 // (so bad input runs nothing), then execute with one reporter owning stdout.
+import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { parseExtraVars } from '../cli/extra-vars.js';
 import { EXIT } from '../cli/exit-codes.js';
@@ -114,6 +115,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     stream: process.stdout,
   });
   const abort = new AbortController();
+  // every running command listens on this one signal: hundreds at once with -f 100 is normal
+  setMaxListeners(0, abort.signal);
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;

@@ -1,5 +1,5 @@
 // Shared by command, shell and raw: creates/removes, chdir, stdin, timing, Ansible's result keys.
-import { quote } from '../../connections/shell-quote.js';
+import { envPrefix, quote } from '../../connections/shell-quote.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 
 /** Ansible's timestamp format: 2026-11-24 03:06:40.257125 */
@@ -14,11 +14,6 @@ function delta(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const sec = (s % 60).toFixed(6).padStart(9, '0');
   return `${h}:${String(m).padStart(2, '0')}:${sec}`;
-}
-
-function envPrefix(env: Record<string, string>): string {
-  const keys = Object.keys(env);
-  return keys.length ? `export ${keys.map((k) => `${k}=${quote(env[k])}`).join(' ')}; ` : '';
 }
 
 /** Runs a prepared command line the way the command family does. `cmd` is what the result shows. */
