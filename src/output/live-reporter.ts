@@ -1,10 +1,12 @@
 // The terminal view: each task is a listr2 task whose spinner runs until the next event
-// closes it; host outcomes stream into its output line, failures print under it, and the
+// closes it; host outcomes stream into its output line, failures and --diff output print
+// under it, and the
 // recap is printed plainly at the end. listr2 is promise-driven while our events are pushed,
 // so each task awaits a deferred that the following event resolves.
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { DroverEvent, Reporter } from './events.js';
 import { PlainReporter } from './plain-reporter.js';
+import { formatDiff } from './format-diff.js';
 import { resultJson, cleanResult } from './format-result.js';
 
 interface Running {
@@ -13,7 +15,8 @@ interface Running {
   wrapper?: ListrTaskWrapper<any, any, any>;
   counts: Record<string, number>;
   lines: string[];
-  failures: string[];
+  /** Failures and diffs, printed under the task once it closes. */
+  details: string[];
   name: string;
 }
 
@@ -25,7 +28,7 @@ export class LiveReporter implements Reporter {
 
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
-    color = true,
+    private readonly color = true,
     verbose = false,
   ) {
     this.plain = new PlainReporter(out, color, verbose);
@@ -38,8 +41,8 @@ export class LiveReporter implements Reporter {
     if (r.wrapper) r.wrapper.title = `${r.name}  ${summary(r.counts)}`;
     if (r.counts.failed || r.counts.unreachable) r.failed();
     else r.done();
-    const failures = r.failures;
-    if (failures.length) this.chain = this.chain.then(() => void this.out.write(`${failures.join('\n')}\n`));
+    const details = r.details;
+    if (details.length) this.chain = this.chain.then(() => void this.out.write(`${details.join('\n')}\n`));
   }
 
   private startTask(name: string): void {
@@ -49,7 +52,7 @@ export class LiveReporter implements Reporter {
       done = () => res('ok');
       failed = () => res('failed');
     });
-    const running: Running = { done, failed, counts: {}, lines: [], failures: [], name };
+    const running: Running = { done, failed, counts: {}, lines: [], details: [], name };
     this.running = running;
     const list = new Listr(
       [
@@ -77,13 +80,15 @@ export class LiveReporter implements Reporter {
       case 'host_result': {
         const r = this.running;
         if (!r) return;
+        const diff = e.status === 'changed' ? formatDiff(e.result.diff, this.color) : '';
+        if (diff) r.details.push(`  changed: [${e.host}]${e.itemLabel ? ` (item=${e.itemLabel})` : ''}\n${diff}`);
         if (e.item !== undefined && e.status !== 'failed') return;
         if (e.item === undefined) r.counts[e.status] = (r.counts[e.status] ?? 0) + 1;
         const line = `${e.status}: [${e.host}]${e.itemLabel ? ` (item=${e.itemLabel})` : ''}`;
         r.lines.push(line);
         if (r.wrapper) r.wrapper.output = r.lines.slice(-5).join('\n');
         if ((e.status === 'failed' && e.item === undefined) || e.status === 'unreachable') {
-          r.failures.push(`  ${e.status === 'failed' ? (e.ignored ? 'failed (ignored)' : 'fatal') : 'unreachable'}: [${e.host}] => ${resultJson(cleanResult(e.result))}`);
+          r.details.push(`  ${e.status === 'failed' ? (e.ignored ? 'failed (ignored)' : 'fatal') : 'unreachable'}: [${e.host}] => ${resultJson(cleanResult(e.result))}`);
         }
         return;
       }

@@ -1,6 +1,7 @@
 // Ansible-like lines for logs, cron mail and CI: TASK headers, one line per host, the recap.
 import { styleText } from 'node:util';
 import type { DroverEvent, HostStats, Reporter } from './events.js';
+import { formatDiff } from './format-diff.js';
 import { cleanResult, resultJson } from './format-result.js';
 
 type Style = Parameters<typeof styleText>[0];
@@ -74,6 +75,9 @@ export class PlainReporter implements Reporter {
     if (e.item === undefined && Array.isArray(e.result.results) && e.status !== 'unreachable') return;
     const item = e.item !== undefined ? ` => (item=${e.itemLabel ?? String(e.item)})` : '';
     const itemTag = e.item !== undefined ? ` (item=${e.itemLabel ?? String(e.item)})` : '';
+    // --diff: the before/after of what changed (or would change) goes above the host's line, as Ansible prints it
+    const diff = e.status === 'changed' ? formatDiff(e.result.diff, this.color) : '';
+    if (diff) this.write(diff);
     switch (e.status) {
       case 'ok':
       case 'changed': {

@@ -5,48 +5,19 @@
 // (its fastest path: no Python module shipped) and with `command` (the module path; forks=25). Every run's output is
 // checked: all N pods must answer with their own hostname. Medians of BENCH_RUNS runs.
 //   BENCH_PODS=100 BENCH_RUNS=3 node --import tsx test/bench/k8s-pods.ts
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startK8sSim, type K8sSim } from '../k8s-sim/sim.js';
 import { seedPods } from '../k8s-sim/seed.js';
+import { median, timed } from './timed.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const PODS = Number(process.env.BENCH_PODS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const NS = 'bench';
-
-interface Timed {
-  seconds: number;
-  maxRssKb: number;
-  code: number;
-  out: string;
-}
-
-/** Run a command under GNU time: wall seconds, peak RSS of the largest process, output. */
-function timed(cmd: string[], env: Record<string, string> = {}): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'MAXRSS=%M', ...cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const m = /MAXRSS=(\d+)/.exec(err);
-      resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, maxRssKb: m ? Number(m[1]) : 0, code: code ?? 1, out: out + err });
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Every pod answered with its own name (the command is `cat /etc/hostname`). */
 function answeredAll(out: string, pods: string[]): boolean {

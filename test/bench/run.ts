@@ -2,12 +2,12 @@
 // same 10-task playbook, plus the raw floor (N parallel `ssh host true`). Medians of RUNS runs.
 // Not a test: it prints a markdown table (also written to test/bench/results.md).
 //   BENCH_SIZES=10,50,100 BENCH_RUNS=3 BENCH_ANSIBLE_DEFAULTS=1 npm run bench
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFleet, type Fleet } from '../fleet/fleet.js';
+import { median, timed } from './timed.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -15,36 +15,6 @@ const PLAYBOOK = join(HERE, 'ops-playbook.yml');
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,100').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WITH_DEFAULTS = process.env.BENCH_ANSIBLE_DEFAULTS !== '0';
-
-interface Timed {
-  seconds: number;
-  maxRssKb: number;
-  code: number;
-  tail: string;
-}
-
-/** Run a command under GNU time; returns wall seconds and peak RSS of the whole tree's largest process. */
-function timed(cmd: string[], env: Record<string, string> = {}): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'MAXRSS=%M', ...cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /MAXRSS=(\d+)/.exec(err);
-      resolve({ seconds, maxRssKb: m ? Number(m[1]) : 0, code: code ?? 1, tail: (out + err).slice(-1500) });
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function rawFloor(fleet: Fleet): Promise<Timed> {
   const script = fleet.hosts

@@ -168,6 +168,11 @@ test('--diff shows before and after of a changed file', async () => {
   assert.equal(ev.result.diff[0].before, 'a=1\n');
   assert.equal(ev.result.diff[0].after, 'a=2\n');
   assert.equal(readFileSync(join(dir, 'conf'), 'utf8'), 'a=1\n', 'check mode left the file alone');
+  // the plain output (logs, CI) shows it as a unified diff above the host's line
+  const plain = await drover(['play', pb, '--diff', '--check']);
+  assert.match(plain.stdout, new RegExp(`--- before: ${dir}/conf \\(content\\)\n\\+\\+\\+ after: ${dir}/conf \\(content\\)\n@@ -1,1 \\+1,1 @@\n-a=1\n\\+a=2\nchanged: \\[localhost\\]`));
+  const quiet = await drover(['play', pb, '--check']);
+  assert.doesNotMatch(quiet.stdout, /^[-+]a=/m, 'no diff without --diff');
 });
 
 test('drover run: ad hoc module on a pattern', async () => {

@@ -5,14 +5,13 @@
 // through the sandbox (podShell), not through the connection under test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startK8sSim, type K8sSim } from '../../k8s-sim/sim.js';
-import { ROOT, jsonSummary, type CliResult } from '../../helpers/cli.js';
+import { drover, jsonSummary } from '../../helpers/cli.js';
 import { KubernetesConnection, kubernetesConnectionFactory } from '../../../src/connections/kubernetes.js';
 import { UnreachableError } from '../../../src/connections/types.js';
 import { kubeClient } from '../../../src/kubernetes/client.js';
@@ -35,23 +34,6 @@ function conn(host: string, vars: Record<string, unknown> = {}): KubernetesConne
 
 function sha(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** `drover ARGS` from the TypeScript sources (bin/dev.js), so no build is needed. */
-function droverDev(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dev.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
 }
 
 /** A loopback port nothing listens on. */
@@ -253,7 +235,7 @@ test('20 pods at once through one shared client, and 20 commands at once in one 
 
 test('drover run and drover play over -c kubernetes: changes once, then changed=0', async () => {
   const kc = `drover_k8s_kubeconfig=${sim.kubeconfig}`;
-  const adhoc = await droverDev(['run', 'all', '-i', 'default/web-8,', '-c', 'kubernetes', '-e', kc, '-m', 'shell', '-a', 'echo adhoc > /tmp/adhoc.txt; cat /etc/hostname']);
+  const adhoc = await drover(['run', 'all', '-i', 'default/web-8,', '-c', 'kubernetes', '-e', kc, '-m', 'shell', '-a', 'echo adhoc > /tmp/adhoc.txt; cat /etc/hostname'], { env: { KUBECONFIG: '/nonexistent' } });
   assert.equal(adhoc.code, 0, adhoc.stdout + adhoc.stderr);
   assert.match(adhoc.stdout, /web-8/);
   assert.equal(sim.podShell('default', 'web-8', 'cat /tmp/adhoc.txt').stdout, 'adhoc\n');
@@ -285,19 +267,19 @@ test('drover run and drover play over -c kubernetes: changes once, then changed=
 `,
   );
   const args = ['play', pb, '-i', 'default/web-9,web-10,', '-c', 'kubernetes', '-e', kc, '--json'];
-  const first = await droverDev(args);
+  const first = await drover(args, { env: { KUBECONFIG: '/nonexistent' } });
   assert.equal(first.code, 0, first.stdout.slice(-3000) + first.stderr);
   const s1 = jsonSummary(first.stdout).stats;
   assert.equal(s1['default/web-9']!.changed, 2);
   assert.equal(s1['web-10']!.changed, 2);
   assert.equal(sim.podShell('default', 'web-9', 'stat -c %a /etc/app.conf; cat /etc/app.conf /etc/app-extra.conf').stdout, '640\npod web-9\nmanaged=yes\n');
-  const second = await droverDev(args);
+  const second = await drover(args, { env: { KUBECONFIG: '/nonexistent' } });
   assert.equal(second.code, 0, second.stdout.slice(-3000) + second.stderr);
   const s2 = jsonSummary(second.stdout).stats;
   assert.equal(s2['default/web-9']!.changed, 0);
   assert.equal(s2['web-10']!.changed, 0);
 
-  const missing = await droverDev(['run', 'all', '-i', 'default/gone-1,', '-c', 'kubernetes', '-e', kc, '-a', 'true']);
+  const missing = await drover(['run', 'all', '-i', 'default/gone-1,', '-c', 'kubernetes', '-e', kc, '-a', 'true'], { env: { KUBECONFIG: '/nonexistent' } });
   assert.equal(missing.code & 4, 4, `unreachable exit bit: ${missing.code}\n${missing.stdout}${missing.stderr}`);
   assert.match(missing.stdout + missing.stderr, /default\/gone-1 not found/);
 });
