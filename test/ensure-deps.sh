@@ -13,3 +13,9 @@ if [ -n "$need" ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
+# The Kubernetes tests drive the real kubectl (1.30+) against the simulator. Debian has no
+# package for it; the machine image ships it at /usr/bin/kubectl.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "ensure-deps: kubectl not found; the Kubernetes tests need the real kubectl (1.30 or newer) on PATH" >&2
+  exit 1
+fi
