@@ -1,13 +1,9 @@
 // The host variables the kubernetes connection reads, declared once (name, type, default,
 // meaning): the README's table repeats this list.
+import { settingValue, type HostSetting } from '../host-settings.js';
 import type { HostVars } from '../types.js';
 
-export interface KubernetesSetting {
-  names: string[];
-  type: 'str' | 'int';
-  default?: string | number;
-  description: string;
-}
+export type KubernetesSetting = HostSetting;
 
 /** Every host variable the pod-exec connection honours, in lookup order per setting. */
 export const KUBERNETES_SETTINGS: Record<string, KubernetesSetting> = {
@@ -39,11 +35,6 @@ export interface KubernetesOptions {
 const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-function first(vars: HostVars, names: string[]): unknown {
-  for (const n of names) if (vars[n] !== undefined && vars[n] !== null && vars[n] !== '') return vars[n];
-  return undefined;
-}
-
 function seconds(setting: string, value: unknown): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${KUBERNETES_SETTINGS[setting]!.names[0]} must be a number of seconds >= 0, got '${String(value)}'`);
@@ -58,7 +49,7 @@ export function splitPodRef(ref: string): { namespace?: string; pod: string } {
 
 /** Read the settings for one host from its variables; throws an Error quoting a bad value. */
 export function kubernetesOptions(inventoryName: string, vars: HostVars): KubernetesOptions {
-  const get = (k: string): unknown => first(vars, KUBERNETES_SETTINGS[k]!.names) ?? KUBERNETES_SETTINGS[k]!.default;
+  const get = (k: string): unknown => settingValue(vars, KUBERNETES_SETTINGS[k]!);
   const str = (k: string): string | undefined => (get(k) === undefined ? undefined : String(get(k)));
   const ref = splitPodRef(str('pod') ?? inventoryName);
   const namespace = str('namespace') ?? ref.namespace;

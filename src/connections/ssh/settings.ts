@@ -2,14 +2,10 @@
 // the README's table repeats this list.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { firstSet, settingValue, type HostSetting } from '../host-settings.js';
 import type { HostVars } from '../types.js';
 
-export interface SshSetting {
-  names: string[];
-  type: 'str' | 'int' | 'bool';
-  default?: string | number | boolean;
-  description: string;
-}
+export type SshSetting = HostSetting;
 
 export const SSH_SETTINGS: Record<string, SshSetting> = {
   host: { names: ['ansible_host', 'ansible_ssh_host', 'drover_ssh_host'], type: 'str', description: 'address to connect to (default: the inventory name)' },
@@ -44,11 +40,6 @@ export interface SshOptions {
   maxChannels: number;
 }
 
-function first(vars: HostVars, names: string[]): unknown {
-  for (const n of names) if (vars[n] !== undefined && vars[n] !== null && vars[n] !== '') return vars[n];
-  return undefined;
-}
-
 /** Parse `user@host:port` jump specs. */
 export function parseJump(spec: string, defaultUser: string): SshOptions['jump'] {
   return spec
@@ -64,7 +55,7 @@ export function parseJump(spec: string, defaultUser: string): SshOptions['jump']
 
 /** Read the settings for one host from its variables. */
 export function sshOptions(inventoryName: string, vars: HostVars): SshOptions {
-  const get = (k: string): unknown => first(vars, SSH_SETTINGS[k]!.names) ?? SSH_SETTINGS[k]!.default;
+  const get = (k: string): unknown => settingValue(vars, SSH_SETTINGS[k]!);
   const user = String(get('user') ?? process.env.USER ?? 'root');
   const common = String(get('commonArgs') ?? '');
   const opt = (name: string): string | undefined => {
@@ -76,7 +67,7 @@ export function sshOptions(inventoryName: string, vars: HostVars): SshOptions {
   if (extra && extra !== '/dev/null') known.unshift(String(extra));
   let policy = String(get('hostKeyPolicy')) as SshOptions['hostKeyPolicy'];
   const strict = opt('StrictHostKeyChecking');
-  if (first(vars, SSH_SETTINGS.hostKeyPolicy!.names) === undefined && strict) {
+  if (firstSet(vars, SSH_SETTINGS.hostKeyPolicy!.names) === undefined && strict) {
     policy = /^(no|off)$/i.test(strict) ? 'off' : /^accept-new$/i.test(strict) ? 'accept-new' : 'strict';
   }
   if (opt('UserKnownHostsFile') === '/dev/null' && policy === 'strict' && strict && /^no$/i.test(strict)) policy = 'off';

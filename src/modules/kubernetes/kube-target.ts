@@ -2,6 +2,8 @@
 // @kubernetes/client-node behind it) is imported on first use: the module registry is loaded
 // by every command and must not pay for the Kubernetes library.
 import type { ConfigurationOptions } from '@kubernetes/client-node';
+import { KUBERNETES_SETTINGS } from '../../connections/kubernetes/settings.js';
+import { firstSet, type HostSetting } from '../../connections/host-settings.js';
 import type { KubeClient } from '../../kubernetes/client.js';
 import type { ArgSpec, ModuleContext } from '../types.js';
 
@@ -22,15 +24,15 @@ export interface Kube {
   message(err: unknown): string;
 }
 
-/** kubeconfig and context for a task: its args, then the host's drover_k8s_* vars; unset means the environment's. */
+/** kubeconfig and context for a task: its args, then the host's connection settings (drover_k8s_*, ansible_kubectl_*); unset means the environment's. */
 export function kubeTargetFor(ctx: Pick<ModuleContext, 'args' | 'vars'>): { kubeconfig?: string; context?: string } {
-  const pick = (...values: unknown[]): string | undefined => {
-    const v = values.find((x) => x !== undefined && x !== null && x !== '');
+  const pick = (arg: string, setting: HostSetting): string | undefined => {
+    const v = firstSet(ctx.args, [arg]) ?? firstSet(ctx.vars, setting.names);
     return v === undefined ? undefined : String(v);
   };
   return {
-    kubeconfig: pick(ctx.args.kubeconfig, ctx.vars.drover_k8s_kubeconfig),
-    context: pick(ctx.args.context, ctx.vars.drover_k8s_context),
+    kubeconfig: pick('kubeconfig', KUBERNETES_SETTINGS.kubeconfig!),
+    context: pick('context', KUBERNETES_SETTINGS.context!),
   };
 }
 
