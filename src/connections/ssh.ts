@@ -87,13 +87,11 @@ export class SshConnection implements Connection {
   private open(cfg: ConnectConfig, errors: string[]): Promise<Client> {
     return new Promise((resolve, reject) => {
       const c = new Client();
-      const onError = (err: Error): void => reject(this.fail(errors[0] ?? err.message));
-      c.once('ready', () => {
-        c.off('error', onError);
-        c.on('error', () => undefined);
-        resolve(c);
-      });
-      c.once('error', onError);
+      // ssh2 may emit several errors for one failed dial (reset, then timeout): a listener must
+      // stay for all of them, or the second one is an uncaught 'error' that ends the run.
+      // After 'ready' a reject is a no-op; a dropped connection shows up on the next exec.
+      c.on('error', (err: Error) => reject(this.fail(errors[0] ?? err.message)));
+      c.once('ready', () => resolve(c));
       c.connect(cfg);
     });
   }
@@ -188,6 +186,8 @@ export class SshConnection implements Connection {
           stream.close();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
+        // a channel whose connection died may still emit 'error'; its 'close' below settles the command
+        stream.on('error', () => undefined);
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => err.push(d));
         stream.on('close', (code: number | null, signal?: string) => {
@@ -212,7 +212,13 @@ export class SshConnection implements Connection {
   private sftp(): Promise<SFTPWrapper | undefined> {
     this.sftpSession ??= (async () => {
       await this.connect();
-      return new Promise<SFTPWrapper | undefined>((resolve) => this.client!.sftp((err, s) => resolve(err ? undefined : s)));
+      return new Promise<SFTPWrapper | undefined>((resolve) =>
+        this.client!.sftp((err, s) => {
+          // as for channels: a dying connection may make the session emit 'error'; calls report it
+          s?.on('error', () => undefined);
+          resolve(err ? undefined : s);
+        }),
+      );
     })();
     return this.sftpSession;
   }

@@ -82,11 +82,14 @@ test('a host whose sshd dies mid-run ends unreachable while the others finish', 
 `);
   const child = spawn(process.execPath, [BIN, 'play', pb, '-i', fleet.inventoryYaml, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
   const closed = new Promise<number | null>((r) => child.on('close', r));
   await new Promise((r) => setTimeout(r, 600));
   fleet.killSshd('host14');
   const code = await closed;
+  assert.match(out, /"type":"playbook_end"/, `the run ended with its recap (exit ${code}); stderr: ${err}`);
   const s = jsonSummary(out);
   assert.equal(code, 4, 'exit 4: unreachable, none failed');
   assert.equal(s.stats.host14!.unreachable, 1);
