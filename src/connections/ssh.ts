@@ -26,6 +26,8 @@ export class SshConnection implements Connection {
   private sftpSession?: Promise<SFTPWrapper | undefined>;
   private readonly channels: Limiter;
   private privateKey?: Buffer;
+  /** Running commands: the connection each runs on, and how to fail it if that connection dies. */
+  private readonly running = new Map<ClientChannel, { client: Client | undefined; lost: (why: string) => void }>();
 
   constructor(
     readonly host: string,
@@ -91,7 +93,11 @@ export class SshConnection implements Connection {
       // stay for all of them, or the second one is an uncaught 'error' that ends the run.
       // After 'ready' a reject is a no-op; a dropped connection shows up on the next exec.
       c.on('error', (err: Error) => reject(this.fail(errors[0] ?? err.message)));
+      // a server that closes the socket during the handshake gets no 'error' from ssh2, only 'close'
+      c.once('close', () => reject(this.fail(errors[0] ?? 'the connection was closed during the handshake')));
       c.once('ready', () => resolve(c));
+      // one 'close' listener per channel being opened (see channel()), up to the channel cap
+      c.setMaxListeners(0);
       c.connect(cfg);
     });
   }
@@ -122,6 +128,8 @@ export class SshConnection implements Connection {
           this.client = undefined;
           this.sftpSession = undefined;
         }
+        // ssh2 does not close a dead connection's channels: their commands would wait forever
+        for (const r of [...this.running.values()]) if (r.client === client) r.lost('connection lost while the command ran');
       });
       return client;
     } catch (err) {
@@ -152,7 +160,17 @@ export class SshConnection implements Connection {
   }
 
   private async channel(command: string): Promise<ClientChannel> {
-    const tryOpen = (c: Client): Promise<ClientChannel> => new Promise((resolve, reject) => c.exec(command, (err, stream) => (err ? reject(err) : resolve(stream))));
+    const tryOpen = (c: Client): Promise<ClientChannel> =>
+      new Promise((resolve, reject) => {
+        // ssh2 never answers a channel request on a connection that closed meanwhile
+        const onClose = (): void => reject(new Error('the connection closed while a channel was being opened'));
+        c.once('close', onClose);
+        c.exec(command, (err, stream) => {
+          c.off('close', onClose);
+          if (err) reject(err);
+          else resolve(stream);
+        });
+      });
     await this.connect();
     try {
       return await tryOpen(this.client!);
@@ -186,13 +204,21 @@ export class SshConnection implements Connection {
           stream.close();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        // a channel whose connection died may still emit 'error'; its 'close' below settles the command
-        stream.on('error', () => undefined);
+        const done = (): void => {
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          this.running.delete(stream);
+        };
+        const lost = (why: string): void => {
+          done();
+          reject(this.fail(why));
+        };
+        this.running.set(stream, { client: this.client, lost });
+        stream.on('error', (e: Error) => lost(`channel failed while the command ran: ${e.message}`));
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => err.push(d));
         stream.on('close', (code: number | null, signal?: string) => {
-          if (timer) clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
+          done();
           const stdout = Buffer.concat(out).toString('utf8');
           const stderr = stripSudoPrompt(Buffer.concat(err).toString('utf8'));
           if (timedOut) return resolve({ rc: 124, stdout, stderr: `${stderr}command timed out after ${options.timeoutMs} ms\n`, timedOut: true });
@@ -212,13 +238,17 @@ export class SshConnection implements Connection {
   private sftp(): Promise<SFTPWrapper | undefined> {
     this.sftpSession ??= (async () => {
       await this.connect();
-      return new Promise<SFTPWrapper | undefined>((resolve) =>
-        this.client!.sftp((err, s) => {
+      const client = this.client!;
+      return new Promise<SFTPWrapper | undefined>((resolve, reject) => {
+        const onClose = (): void => reject(this.fail('the connection closed while the SFTP session was being opened'));
+        client.once('close', onClose);
+        client.sftp((err, s) => {
+          client.off('close', onClose);
           // as for channels: a dying connection may make the session emit 'error'; calls report it
           s?.on('error', () => undefined);
           resolve(err ? undefined : s);
-        }),
-      );
+        });
+      });
     })();
     return this.sftpSession;
   }

@@ -2,6 +2,7 @@
 // channels, atomic writes, SFTP-less fallback, reconnect, unreachable errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { SshConnection } from '../../../src/connections/ssh.js';
 import { UnreachableError } from '../../../src/connections/types.js';
@@ -100,4 +101,34 @@ test('refused connections and unknown host keys are UnreachableError', async () 
   await assert.rejects(dead.exec('true'), (e: Error) => e instanceof UnreachableError && /ECONNREFUSED|connect/i.test(e.message));
   const strict = conn(fleet, 2, { drover_ssh_known_hosts: '/nonexistent/known_hosts' });
   await assert.rejects(strict.exec('true'), (e: Error) => e instanceof UnreachableError && /is not known \(offered SHA256:/.test(e.message));
+});
+
+test('a command whose connection dies while it runs fails as unreachable, it does not wait forever', { timeout: 30_000 }, async () => {
+  const c = conn(fleet, 3);
+  try {
+    await c.exec('true');
+    const running = c.exec('sleep 20; echo never');
+    await new Promise((r) => setTimeout(r, 300));
+    fleet.killSshd(fleet.hosts[2]!.name);
+    await assert.rejects(running, (e: Error) => e instanceof UnreachableError && /connection lost|channel failed/.test(e.message));
+  } finally {
+    await c.close();
+  }
+});
+
+test('a server that closes the socket during the handshake is unreachable, not a hang', { timeout: 30_000 }, async () => {
+  // ssh2 reports such a close with 'close' only, no 'error'
+  const server = createServer((s) => {
+    s.on('error', () => undefined);
+    s.write('SSH-2.0-OpenSSH_9.2\r\n');
+    s.once('data', () => setTimeout(() => s.end(), 10));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const c = new SshConnection('closer', { ansible_host: '127.0.0.1', ansible_port: (server.address() as { port: number }).port, ansible_user: 'root', drover_ssh_retries: 0, drover_ssh_host_key_policy: 'off' });
+  try {
+    await assert.rejects(c.exec('true'), (e: Error) => e instanceof UnreachableError && /closed during the handshake/.test(e.message));
+  } finally {
+    await c.close();
+    server.close();
+  }
 });
