@@ -9,10 +9,7 @@ NAME=host$I
 RUN=$ROOT/run MNT=$ROOT/mnt TEMPLATE=$ROOT/template
 . "$(dirname "$0")/sandbox-root.sh"
 
-# who we are, seen from the machine: our global pid and namespace ids (fleet.ts checks them before signalling)
-read -r GPID _ < /proc/self/stat
-echo "$GPID $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/mnt)" > "$RUN/$NAME.init.tmp"
-mv "$RUN/$NAME.init.tmp" "$RUN/$NAME.init"
+record_init "$RUN/$NAME.init"
 
 mount -t tmpfs -o mode=755,size=${FLEET_TMPFS_SIZE:-1g} "fleet-$NAME" "$MNT"
 mkdir "$MNT/upper" "$MNT/work" "$MNT/root"

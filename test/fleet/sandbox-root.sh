@@ -2,6 +2,14 @@
 # (test/k8s-sim/pod-init.sh): what a fresh mount namespace needs under an overlay root R before
 # it becomes /, and the pivot into it. Everything mounted here dies with the namespace.
 
+# record_init FILE: our global pid and namespace ids, seen from the machine, written atomically;
+# whoever stops the sandbox checks them before it signals the pid (never a recycled one).
+record_init() {
+  read -r GPID _ < /proc/self/stat
+  echo "$GPID $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/mnt)" > "$1.tmp"
+  mv "$1.tmp" "$1"
+}
+
 # mount_kernel_fs R: /proc, read-only /sys, a small /dev with the usual nodes and its own
 # devpts, and private tmpfs on /dev/shm, /run, /tmp, /var/tmp.
 mount_kernel_fs() {

@@ -8,9 +8,7 @@ DIR=$1 HOSTNAME_=$2 NO_TAR=${3:-0}
 MNT=$DIR/mnt
 . "$(dirname "$0")/../fleet/sandbox-root.sh"
 
-read -r GPID _ < /proc/self/stat
-echo "$GPID $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/mnt)" > "$DIR/init.tmp"
-mv "$DIR/init.tmp" "$DIR/init"
+record_init "$DIR/init"
 
 mount -t tmpfs -o mode=755,size=${POD_TMPFS_SIZE:-256m} "pod-$HOSTNAME_" "$MNT"
 mkdir "$MNT/upper" "$MNT/work" "$MNT/root"
