@@ -3,12 +3,15 @@
 import { Command, Flags } from '@oclif/core';
 import { InputError, TemplateError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { isUsageError, usageErrorLines } from './usage-error.js';
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     inventory: Flags.string({
       char: 'i',
       multiple: true,
+      // one value per -i/-e, so `drover play -i inv.yml site.yml` leaves site.yml an argument
+      multipleNonGreedy: true,
       description: 'inventory file or directory (repeatable); a comma list "h1,h2," is a host list',
       helpGroup: 'INVENTORY',
     }),
@@ -16,6 +19,7 @@ export abstract class BaseCommand extends Command {
     'extra-vars': Flags.string({
       char: 'e',
       multiple: true,
+      multipleNonGreedy: true,
       description: 'extra vars: k=v pairs, YAML/JSON, or @file.yml (highest precedence)',
       helpGroup: 'VARIABLES',
     }),
@@ -33,14 +37,10 @@ export abstract class BaseCommand extends Command {
       this.logToStderr(`ERROR! ${err.message}`);
       this.exit(EXIT.INVALID_INPUT);
     }
-    // oclif's own flag parsing errors are invalid input too
-    if (err.name === 'CLIError' || /Nonexistent flag|Unexpected argument|Missing required flag|Expected/.test(err.message)) {
-      if (err.oclif?.exit === 0 || err.oclif?.exit === undefined || err.oclif.exit === 2) {
-        if (err.oclif?.exit !== 0) {
-          this.logToStderr(`ERROR! ${err.message}`);
-          this.exit(EXIT.INVALID_INPUT);
-        }
-      }
+    // oclif's own flag and argument parsing errors are invalid input too: short, and exit 5
+    if (isUsageError(err, this.parsed)) {
+      this.logToStderr(usageErrorLines(err, this.config.bin, this.id));
+      this.exit(EXIT.INVALID_INPUT);
     }
     return super.catch(err);
   }
