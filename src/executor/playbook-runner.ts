@@ -16,7 +16,7 @@ import { HostState } from './host-state.js';
 import { Limiter } from './limiter.js';
 import type { RunContext } from './run-context.js';
 import { serialBatches } from './serial.js';
-import { addSecretValues } from './secret-values.js';
+import type { SecretValues } from './secret-values.js';
 import { flattenTasks } from '../playbook/load-playbook.js';
 import { tagsSelected, type TagFilter } from './tags.js';
 import { TaskRunner } from './task-runner.js';
@@ -41,8 +41,8 @@ export interface RunOptions {
   cliConnection?: string;
   signal: AbortSignal;
   emit(event: DroverEvent): void;
-  /** Values never to print; the runner adds play, role and task vars named like secrets. */
-  secrets?: string[];
+  /** Values never to print; the runner adds play, role and task vars, facts and registers named like secrets. */
+  secrets?: SecretValues;
 }
 
 export interface RunSummary {
@@ -83,6 +83,7 @@ export class PlaybookRunner {
 
   constructor(private readonly o: RunOptions) {
     this.vars = new VariableManager(o.inventory, o.extraVars, o.playbook.dir, o.check, o.diff);
+    this.vars.secrets = o.secrets;
     this.startFound = !o.startAtTask;
     const playConnection = (): string | undefined => this.play?.connection;
     this.rc = {
@@ -100,6 +101,7 @@ export class PlaybookRunner {
       },
       emit: (e) => o.emit(e),
       emitResult: (task, host, status, result, item) => this.emitResult(task, host, status, result, item),
+      shownResult: (task, host, result) => this.shownResult(task, host, result),
       taskName: (task) => this.taskName(task),
     };
     this.tasks = new TaskRunner(this.rc);
@@ -128,9 +130,19 @@ export class PlaybookRunner {
     return task.role ? `${task.role.name} : ${name}` : name;
   }
 
+  /** A result as an event may carry it: censored under no_log; a secret-named or no_log register's data joins the secrets first. */
+  private shownResult(task: Task, host: string, result: Vars): Vars {
+    const noLog = this.isNoLog(task, host);
+    if (task.register && this.o.secrets) {
+      if (noLog) this.o.secrets.add(result);
+      else this.o.secrets.addNamed(task.register, result);
+    }
+    return censorResult(result, noLog) as Vars;
+  }
+
   private emitResult(task: Task, host: string, status: HostStatus, result: Vars, item?: { item: unknown; itemLabel: string }): void {
     const noLog = this.isNoLog(task, host);
-    const shown = censorResult(result, noLog) as Vars;
+    const shown = this.shownResult(task, host, result);
     const delegated = task.ctx.delegateTo ? this.safeRender(task.ctx.delegateTo, host, task) : undefined;
     this.o.emit({
       type: 'host_result',
@@ -229,8 +241,8 @@ export class PlaybookRunner {
       Object.assign(this.vars.playRoleVars, role.vars);
     }
     if (this.o.secrets) {
-      for (const v of [this.vars.playVars, this.vars.playRoleDefaults, this.vars.playRoleVars]) addSecretValues(v, this.o.secrets);
-      for (const t of flattenTasks(play.sections.flat())) addSecretValues({ ...t.ctx.vars, ...(t.role?.params ?? {}) }, this.o.secrets);
+      for (const v of [this.vars.playVars, this.vars.playRoleDefaults, this.vars.playRoleVars]) this.o.secrets.addVars(v);
+      for (const t of flattenTasks(play.sections.flat())) this.o.secrets.addVars({ ...t.ctx.vars, ...(t.role?.params ?? {}) });
     }
     this.limiter = new Limiter(Math.max(1, this.o.forks));
     for (const batchNames of serialBatches(hosts, play.serial)) {

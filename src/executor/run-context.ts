@@ -19,6 +19,8 @@ export interface RunContext {
   emit(event: DroverEvent): void;
   /** Emit a host result, censored under no_log. */
   emitResult(task: Task, host: string, status: HostStatus, result: Record<string, unknown>, item?: { item: unknown; itemLabel: string }): void;
+  /** A result as an event may carry it (censored under no_log), for events other than host results. */
+  shownResult(task: Task, host: string, result: Record<string, unknown>): Record<string, unknown>;
   /** The name shown for a task: `role : name`, templated where it can be. */
   taskName(task: Task): string;
 }

@@ -7,13 +7,13 @@ import { EXIT } from '../cli/exit-codes.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { chooseReporter } from '../output/choose-reporter.js';
-import type { DroverEvent, Reporter } from '../output/events.js';
-import { maskValues } from '../output/mask.js';
+import type { Reporter } from '../output/events.js';
+import { maskDeep, maskError } from '../output/mask.js';
 import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
 import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
-import { secretValues } from './secret-values.js';
+import { isSecretName, secretValues } from './secret-values.js';
 import { tagsSelected } from './tags.js';
 
 export interface PlayOptions {
@@ -38,22 +38,6 @@ export interface PlayOptions {
   log(line: string): void;
   /** Build the playbook in memory instead of loading files (drover run). */
   inline?: Playbook;
-}
-
-/** Deep-copy an event with every secret value replaced. */
-function maskEvent(event: DroverEvent, secrets: string[]): DroverEvent {
-  if (!secrets.length) return event;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return maskValues(v, secrets);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
-      return out;
-    }
-    return v;
-  };
-  return walk(event) as DroverEvent;
 }
 
 function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
@@ -126,7 +110,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const templar = createTemplar();
+  // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
+  const templar = createTemplar({ onVariable: (name, value) => isSecretName(name) && secrets.add(value) });
   let exitCode: number = EXIT.OK;
   try {
     for (const playbook of books) {
@@ -145,7 +130,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         startAtTask: o.startAtTask,
         cliConnection: o.connection,
         signal: abort.signal,
-        emit: (e) => reporter.handle(maskEvent(e, secrets)),
+        emit: (e) => reporter.handle(maskDeep(e, secrets.values)),
         secrets,
       });
       reporter.handle({ type: 'playbook_start', file: playbook.file, check: o.check });
@@ -153,6 +138,9 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
       exitCode = summary.exitCode;
       if (summary.interrupted || exitCode !== EXIT.OK) break;
     }
+  } catch (err) {
+    // the CLI prints an error's message on stderr: it must not carry a secret either
+    throw maskError(err, secrets.values);
   } finally {
     await reporter.finish();
     process.off('SIGINT', onSignal);

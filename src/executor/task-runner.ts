@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TemplateError } from '../cli/errors.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connections/types.js';
-import { ArgError, normalizeArgs, toBool } from '../modules/args.js';
+import { ArgError, normalizeArgs, secretArgs, toBool } from '../modules/args.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
 import { findModule } from '../modules/index.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
@@ -204,7 +204,7 @@ export class TaskRunner {
         r.failed = true;
         break;
       }
-      this.rc.emit({ type: 'retry', task: this.rc.taskName(task), host, attempt, retries: retries - attempt, result: r });
+      this.rc.emit({ type: 'retry', task: this.rc.taskName(task), host, attempt, retries: retries - attempt, result: this.rc.shownResult(task, host, r) });
       await sleep(delay * 1000, undefined, { signal: this.rc.signal }).catch(() => undefined);
       if (this.rc.signal.aborted) break;
     }
@@ -231,6 +231,8 @@ export class TaskRunner {
     if (!rawArgs || typeof rawArgs !== 'object' || Array.isArray(rawArgs)) return { failed: true, changed: false, msg: located(task, `arguments of ${task.action} must be a mapping`) };
     rawArgs = dropOmitted(rawArgs);
     const args = OPEN_ARG_MODULES.has(def.name) ? (rawArgs as Vars) : normalizeArgs(def, rawArgs as Vars);
+    // a no_log argument named like a credential (uri's url_password) is a secret from here on
+    this.rc.vars.secrets?.addVars(Object.fromEntries(secretArgs(def).map((n) => [n, args[n]])));
     const check = task.ctx.checkMode ?? this.rc.check;
     if (check && !def.supportsCheck) return { changed: false, skipped: true, msg: 'This module does not support check mode' };
 

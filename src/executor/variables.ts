@@ -5,6 +5,7 @@
 // then the magic vars (inventory_hostname, groups, hostvars, ...) which cannot be overridden.
 import type { Inventory } from '../inventory/types.js';
 import type { Play, Task } from '../playbook/model.js';
+import type { SecretValues } from './secret-values.js';
 
 type Vars = Record<string, unknown>;
 
@@ -22,6 +23,8 @@ export class VariableManager {
   playRoleDefaults: Vars = {};
   playRoleVars: Vars = {};
   batchHosts: string[] = [];
+  /** Where secret-named values set during the run (set_fact, register, include_vars) are recorded. */
+  secrets?: SecretValues;
   private readonly inventoryVarsCache = new Map<string, Vars>();
 
   constructor(
@@ -45,6 +48,8 @@ export class VariableManager {
   /** Record facts a module returned (set_fact goes to hostFacts, gathered facts to facts). */
   setFacts(host: string, facts: Vars, gathered: boolean): void {
     const map = gathered ? this.facts : this.hostFacts;
+    // before any event can carry them: the result of the task that set them is emitted after
+    this.secrets?.addVars(facts);
     map.set(host, { ...(map.get(host) ?? {}), ...facts });
   }
 

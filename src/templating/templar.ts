@@ -77,7 +77,9 @@ function patchRuntime(): void {
   runtime.contextOrFrameLookup = function (this: unknown, context: unknown, frame: unknown, name: string) {
     const v = lookup.call(this, context, frame, name);
     if (v === undefined) return new Undefined(name);
-    return LAZY_SKIP.has(name) ? v : renderNested(v);
+    const value = LAZY_SKIP.has(name) ? v : renderNested(v);
+    noteVariable(name, value);
+    return value;
   };
   const member = runtime.memberLookup;
   runtime.memberLookup = function (this: unknown, obj: any, key: any) {
@@ -92,7 +94,9 @@ function patchRuntime(): void {
       return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
     }
     // only strings: rendering a whole mapping here would re-render hostvars[h] recursively
-    return typeof v === 'string' ? renderNested(v) : v;
+    const value = typeof v === 'string' ? renderNested(v) : v;
+    if (typeof key === 'string') noteVariable(key, value);
+    return value;
   };
   const suppress = runtime.suppressValue;
   runtime.suppressValue = function (this: unknown, val: unknown, autoescape: boolean) {
@@ -126,6 +130,11 @@ function hasTemplate(v: unknown, depth = 0): boolean {
   return Object.values(v).some((x) => hasTemplate(x, depth + 1));
 }
 
+/** Tell the running templar's watcher a variable's value as a template saw it (rendered). */
+function noteVariable(name: string, value: unknown): void {
+  active[active.length - 1]?.templar.onVariable?.(name, value);
+}
+
 function renderNested(v: unknown): unknown {
   const top = active[active.length - 1];
   if (!top || active.length > 20 || !hasTemplate(v)) return v;
@@ -143,7 +152,10 @@ class NunjucksTemplar implements Templar {
   private readonly cache = new Map<string, nunjucks.Template>();
   private captured: unknown;
 
-  constructor(searchPaths: string[]) {
+  constructor(
+    searchPaths: string[],
+    readonly onVariable?: (name: string, value: unknown) => void,
+  ) {
     patchRuntime();
     this.env = new nunjucks.Environment(searchPaths.length ? new nunjucks.FileSystemLoader(searchPaths) : null, {
       autoescape: false,
@@ -345,7 +357,10 @@ function findTemplateError(err: unknown): TemplateError | undefined {
   return undefined;
 }
 
-/** A Templar for a run. searchPaths are where `{% include %}` looks. */
-export function createTemplar(options: { searchPaths?: string[] } = {}): Templar {
-  return new NunjucksTemplar(options.searchPaths ?? []);
+/**
+ * A Templar for a run. searchPaths are where `{% include %}` looks; onVariable sees every
+ * variable a template reads, with its rendered value (how secret values are learnt).
+ */
+export function createTemplar(options: { searchPaths?: string[]; onVariable?: (name: string, value: unknown) => void } = {}): Templar {
+  return new NunjucksTemplar(options.searchPaths ?? [], options.onVariable);
 }
