@@ -1,8 +1,17 @@
-// uri: HTTP from the target (like Ansible's), through curl on the target.
-import { quote } from '../../connections/shell-quote.js';
+// uri: HTTP from the target (like Ansible's), through curl on the target. Every option goes
+// to curl as a config file on its stdin (`curl -K -`), so no password, token header or
+// credential in the URL is ever on a command line a process listing shows.
+import { maskUrlCredentials } from '../../util/url-credentials.js';
 import type { ModuleDef } from '../types.js';
 
 const MARK = '\n__drover_http_status__:';
+
+/** One line of a curl config file: `option = "value"` with curl's escapes, or a bare switch. */
+function curlOption(name: string, value?: string): string {
+  if (value === undefined) return name;
+  const escaped = value.replace(/[\\"\t\n\r\v]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\v': '\\v' })[c]!);
+  return `${name} = "${escaped}"`;
+}
 
 /** Ansible's uri module. */
 export const uriModule: ModuleDef = {
@@ -37,20 +46,22 @@ export const uriModule: ModuleDef = {
         headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
       } else body = String(a.body);
     }
-    const parts = ['curl', '-sS', '-X', quote(String(a.method).toUpperCase()), '--max-time', String(a.timeout), '-w', quote(`${MARK}%{http_code}`)];
-    if (!a.validate_certs) parts.push('-k');
-    if (a.ca_path) parts.push('--cacert', quote(String(a.ca_path)));
-    if (a.follow_redirects !== 'none' && a.follow_redirects !== 'no') parts.push('-L');
-    for (const [k, v] of Object.entries(headers)) parts.push('-H', quote(`${k}: ${v}`));
-    if (a.url_username) parts.push('-u', quote(`${a.url_username}:${a.url_password ?? ''}`));
-    if (body !== undefined) parts.push('--data-binary', '@-');
-    parts.push(quote(String(a.url)));
-    const r = await ctx.conn.exec(`command -v curl >/dev/null 2>&1 || { echo 'uri needs curl on the target' >&2; exit 127; }; ${parts.join(' ')}`, { stdin: body, become: ctx.become, signal: ctx.signal });
+    const config = [curlOption('silent'), curlOption('show-error'), curlOption('request', String(a.method).toUpperCase()), curlOption('max-time', String(a.timeout)), curlOption('write-out', `${MARK}%{http_code}`)];
+    if (!a.validate_certs) config.push(curlOption('insecure'));
+    if (a.ca_path) config.push(curlOption('cacert', String(a.ca_path)));
+    if (a.follow_redirects !== 'none' && a.follow_redirects !== 'no') config.push(curlOption('location'));
+    for (const [k, v] of Object.entries(headers)) config.push(curlOption('header', `${k}: ${v}`));
+    if (a.url_username) config.push(curlOption('user', `${a.url_username}:${a.url_password ?? ''}`));
+    // data-raw: the body as given, a leading @ is not a file name
+    if (body !== undefined) config.push(curlOption('data-raw', body));
+    config.push(curlOption('url', String(a.url)));
+    const r = await ctx.conn.exec(`command -v curl >/dev/null 2>&1 || { echo 'uri needs curl on the target' >&2; exit 127; }; curl -K -`, { stdin: `${config.join('\n')}\n`, become: ctx.become, signal: ctx.signal });
     const at = r.stdout.lastIndexOf(MARK);
-    if (r.rc !== 0 || at < 0) return { changed: false, failed: true, status: -1, url: a.url, msg: `Status code was -1 and not ${JSON.stringify(a.status_code)}: Request failed: ${r.stderr.trim()}` };
+    const url = maskUrlCredentials(String(a.url));
+    if (r.rc !== 0 || at < 0) return { changed: false, failed: true, status: -1, url, msg: `Status code was -1 and not ${JSON.stringify(a.status_code)}: Request failed: ${maskUrlCredentials(r.stderr.trim())}` };
     const status = Number(r.stdout.slice(at + MARK.length).trim());
     const content = r.stdout.slice(0, at);
-    const out: Record<string, unknown> = { changed: false, status, url: a.url, msg: `OK (${content.length} bytes)` };
+    const out: Record<string, unknown> = { changed: false, status, url, msg: `OK (${content.length} bytes)` };
     if (a.return_content) out.content = content;
     try {
       if (content.trim().startsWith('{') || content.trim().startsWith('[')) out.json = JSON.parse(content);

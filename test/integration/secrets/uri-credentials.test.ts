@@ -1,0 +1,89 @@
+// uri sends credentials (url_password, a user:pass@ URL, an Authorization header) without
+// ever putting them on a command line: a server that needs them reads every process's
+// command line while the request is in flight. Nor do they reach any output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertNoSecrets, everyOutput } from './every-output.js';
+
+const PASSWORD = 'URI-PW-from-env-lookup';
+const URL_PASSWORD = 'URI-PW-in-the-url';
+const TOKEN = 'URI-TOKEN-in-a-header';
+const REFUSED_PASSWORD = 'URI-PW-refused-url';
+const SECRETS = [PASSWORD, URL_PASSWORD, TOKEN, REFUSED_PASSWORD];
+
+/** Command lines of every process that show one of the secrets. */
+function leakingCommandLines(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (SECRETS.some((s) => cmd.includes(s))) out.push(`${pid}: ${cmd}`);
+  }
+  return out;
+}
+
+test('uri: credentials reach the server, never a process command line or any output', async () => {
+  const leaks: string[] = [];
+  const authorized: string[] = [];
+  const basic = (user: string, pw: string): string => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
+  const server = createServer((req, res) => {
+    // curl is waiting for this answer right now: its command line (and its shell's) can be read
+    leaks.push(...leakingCommandLines());
+    const auth = req.headers.authorization ?? '';
+    const ok = auth === basic('apiuser', PASSWORD) || auth === basic('urluser', URL_PASSWORD) || auth === `Bearer ${TOKEN}`;
+    if (ok) authorized.push(req.url ?? '');
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-uri-'));
+  try {
+    const pb = join(dir, 'site.yml');
+    writeFileSync(
+      pb,
+      `- hosts: localhost
+  gather_facts: false
+  vars:
+    api_password: "{{ lookup('env', 'SECRETS_URI_PASSWORD') }}"
+  tasks:
+    - uri:
+        url: http://127.0.0.1:${port}/password
+        url_username: apiuser
+        url_password: "{{ api_password }}"
+        force_basic_auth: true
+        return_content: true
+    - uri:
+        url: http://urluser:${URL_PASSWORD}@127.0.0.1:${port}/in-url
+    - uri:
+        url: http://127.0.0.1:${port}/header
+        headers:
+          Authorization: "Bearer {{ lookup('env', 'SECRETS_URI_TOKEN') }}"
+    - name: a refused connection reports the URL without its password
+      uri:
+        url: http://urluser:${REFUSED_PASSWORD}@127.0.0.1:1/refused
+      ignore_errors: true
+`,
+    );
+    const modes = await everyOutput(['play', pb], { cwd: dir, env: { SECRETS_URI_PASSWORD: PASSWORD, SECRETS_URI_TOKEN: TOKEN } });
+    for (const { name, res } of modes) assert.equal(res.code, 0, `${name}:\n${res.stdout}\n${res.stderr}`);
+    // five runs, three authorized requests each
+    assert.deepEqual(authorized.slice(0, 3), ['/password', '/in-url', '/header']);
+    assert.equal(authorized.length, 15);
+    assert.deepEqual(leaks, [], 'no command line shows a credential');
+    const verbose = modes.find((m) => m.name === '-v')!.res.stdout;
+    assert.match(verbose, /"url": "http:\/\/urluser:\*\*\*\*\*\*\*\*@127\.0\.0\.1:1\/refused"/);
+    assertNoSecrets(modes, SECRETS);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
