@@ -2,23 +2,17 @@
 // WebSocket (client-node), files travel over the same exec as tar or raw bytes. Only sh is
 // needed in the pod. All pods share one API client per kubeconfig and context; no socket
 // stays open between commands, so close() is cheap.
-import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiErrorMessage, kubeClient, type KubeClient } from '../kubernetes/client.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
-import { readScript, replaceScript, tarOneFile, tempBeside, untarOneFile, writeScript } from './kubernetes/pod-files.js';
+import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kubernetes/pod-files.js';
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
 import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
+import { putAttrs, tempBeside, writeAndReplaceScript } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
-
-function modeOf(mode: string | number | undefined): number {
-  if (mode === undefined) return 0o644;
-  const m = typeof mode === 'number' ? mode : parseInt(mode, 8);
-  if (!Number.isInteger(m) || m < 0 || m > 0o7777 || (typeof mode === 'string' && !/^[0-7]{1,4}$/.test(mode))) throw new Error(`invalid file mode '${String(mode)}'`);
-  return m;
-}
 
 /** Commands and files in one pod (one container) over the API server's exec. */
 export class KubernetesConnection implements Connection {
@@ -171,33 +165,21 @@ export class KubernetesConnection implements Connection {
     return result;
   }
 
-  /** Write `path` as the exec user: the payload to a temp file, then `then` in the same command. */
-  private async upload(content: Buffer, tmp: string, then: string, what: string): Promise<void> {
-    const { hasTar } = await this.podFacts();
-    const stdin = hasTar ? await tarOneFile(tmp.slice(tmp.lastIndexOf('/') + 1), content, 0o600) : content;
-    const r = await this.run(writeScript(tmp, hasTar, then), { stdin });
-    if (r.rc !== 0) throw new Error(`could not write ${what}: ${r.stderr.toString('utf8').trim()}`);
-  }
-
   async put(content: Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
-    const mode = modeOf(options.mode);
-    const tag = randomBytes(6).toString('hex');
+    const attrs = putAttrs(options);
+    const tmp = tempBeside(remotePath);
     const become = await this.effectiveBecome(options.become);
-    const tmp = tempBeside(remotePath, tag);
-    if (!become) {
-      await this.upload(content, tmp, replaceScript(tmp, remotePath, mode), remotePath);
+    if (become) {
+      // the become user's shell writes the bytes from stdin into a 0600 temp file: nothing staged in /tmp
+      const { command, stdinPrefix } = wrapBecome(writeAndReplaceScript(remotePath, tmp, attrs), become);
+      const r = await this.run(command, { stdin: Buffer.concat([Buffer.from(stdinPrefix), content]) });
+      if (r.rc !== 0) throw new Error(`could not write ${remotePath} as ${become.user}: ${stripSudoPrompt(r.stderr.toString('utf8')).trim()}`);
       return;
     }
-    // stage as the exec user, then copy into place as the become user
-    const stage = `/tmp/.drover-${tag}`;
-    const { uid } = await this.podFacts();
-    await this.upload(content, stage, uid === '0' ? `chown ${quote(become.user)} ${quote(stage)}` : ':', remotePath);
-    try {
-      const r = await this.exec(`( cp ${quote(stage)} ${quote(tmp)} && ${replaceScript(tmp, remotePath, mode)} ) || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`, { become });
-      if (r.rc !== 0) throw new Error(`could not write ${remotePath} as ${become.user}: ${r.stderr.trim()}`);
-    } finally {
-      await this.run(`rm -f ${quote(stage)}`).catch(() => undefined);
-    }
+    const { hasTar } = await this.podFacts();
+    const stdin = hasTar ? await tarOneFile(posix.basename(tmp), content, 0o600) : content;
+    const r = await this.run(writeAndReplaceScript(remotePath, tmp, attrs, podWriteCommand(tmp, hasTar)), { stdin });
+    if (r.rc !== 0) throw new Error(`could not write ${remotePath}: ${r.stderr.toString('utf8').trim()}`);
   }
 
   async get(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Buffer> {

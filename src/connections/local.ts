@@ -1,10 +1,9 @@
 // The `local` connection: commands run on the controller itself through /bin/sh (execa).
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
 import { stripSudoPrompt, wrapBecome } from './become.js';
+import { numericIds, putAttrs, tempBeside, writeAndReplaceScript } from './replace-file.js';
 import { quote } from './shell-quote.js';
 import type { BecomeOptions, Connection, ConnectionFactory, ExecOptions, ExecResult, HostVars, PutOptions } from './types.js';
 
@@ -13,11 +12,6 @@ const ME = userInfo().username;
 /** Become is a no-op when it would switch to the user we already are. */
 function effectiveBecome(b: BecomeOptions | undefined): BecomeOptions | undefined {
   return b && b.user !== ME ? b : undefined;
-}
-
-function modeOf(mode: string | number | undefined): number | undefined {
-  if (mode === undefined) return undefined;
-  return typeof mode === 'number' ? mode : parseInt(mode, 8);
 }
 
 /** Runs commands on this machine. */
@@ -53,17 +47,14 @@ export class LocalConnection implements Connection {
 
   async put(content: Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
     const become = effectiveBecome(options.become);
-    const mode = modeOf(options.mode);
-    if (become) {
-      const tmp = join('/tmp', `.drover-${randomBytes(6).toString('hex')}`);
-      await writeAtomic(tmp, content, 0o600);
-      const chmod = mode !== undefined ? ` && chmod ${mode.toString(8)} ${quote(remotePath)}` : '';
-      const res = await this.exec(`cat ${quote(tmp)} > ${quote(remotePath)}.drover-tmp && mv -f ${quote(remotePath)}.drover-tmp ${quote(remotePath)}${chmod}`, { become });
-      await rm(tmp, { force: true });
-      if (res.rc !== 0) throw new Error(`could not write ${remotePath} as ${become.user}: ${res.stderr.trim()}`);
+    const attrs = putAttrs(options);
+    if (become || !numericIds(attrs)) {
+      // the bytes go through the become user's own shell on stdin: nothing staged where others could read it
+      const res = await this.exec(writeAndReplaceScript(remotePath, tempBeside(remotePath), attrs), { become, stdin: content });
+      if (res.rc !== 0) throw new Error(`could not write ${remotePath}${become ? ` as ${become.user}` : ''}: ${res.stderr.trim()}`);
       return;
     }
-    await writeAtomic(remotePath, content, mode);
+    await writeAtomic(remotePath, content, attrs.mode, { uid: idOf(attrs.owner), gid: idOf(attrs.group) });
   }
 
   async get(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Buffer> {
@@ -79,17 +70,45 @@ export class LocalConnection implements Connection {
   async close(): Promise<void> {}
 }
 
-/** Write a file so readers see the old or the new content, never a half-written one. */
-export async function writeAtomic(path: string, content: Buffer, mode?: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.drover-${randomBytes(6).toString('hex')}`);
-  const fh = await open(tmp, 'wx', mode ?? 0o644);
+function idOf(v: string | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v);
+}
+
+let umaskBits: number | undefined;
+/** This process's umask (set and restored: reading it alone is deprecated). */
+function currentUmask(): number {
+  if (umaskBits === undefined) {
+    umaskBits = process.umask(0o022);
+    process.umask(umaskBits);
+  }
+  return umaskBits;
+}
+
+/**
+ * Write a file so readers see the old or the new content, never a half-written one, with the
+ * rules of replace-file.ts: a 0600 temp file (O_EXCL) gets the final owner, group and mode
+ * (the replaced regular file's unless given; 0666 minus the umask for a new one) before the rename.
+ */
+export async function writeAtomic(path: string, content: Buffer, mode?: number, ids: { uid?: number; gid?: number } = {}): Promise<void> {
+  const tmp = tempBeside(path);
+  const old = await lstat(path).catch(() => undefined);
+  const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(content);
-    if (mode !== undefined) await fh.chmod(mode);
+    if (old?.isFile()) {
+      // as Ansible: keep the owner when allowed to, the group when that is allowed
+      await fh.chown(old.uid, old.gid).catch(() => fh.chown(-1, old.gid).catch(() => undefined));
+    }
+    if (ids.uid !== undefined || ids.gid !== undefined) await fh.chown(ids.uid ?? -1, ids.gid ?? -1);
+    // chown clears set-id bits, so the mode comes last
+    await fh.chmod(mode ?? (old?.isFile() ? old.mode & 0o7777 : 0o666 & ~currentUmask()));
     await fh.sync();
-  } finally {
+  } catch (err) {
     await fh.close();
+    await rm(tmp, { force: true });
+    throw err;
   }
+  await fh.close();
   try {
     await rename(tmp, path);
   } catch (err) {
@@ -98,6 +117,7 @@ export async function writeAtomic(path: string, content: Buffer, mode?: number):
   }
 }
 
+// a stopped command's group gets this long after SIGTERM before SIGKILL
 function signalNumber(name: string): number | undefined {
   const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGABRT: 6, SIGSEGV: 11 };
   return table[name];

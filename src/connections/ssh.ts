@@ -1,14 +1,13 @@
 // The `ssh` connection on ssh2: one TCP connection per host for the whole run, parallel
 // channels on it, host keys verified by default, jump hosts, sudo/su, SFTP with an exec
 // fallback, atomic remote writes. Transport failures surface as UnreachableError.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { Limiter } from '../executor/limiter.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
+import { numericIds, putAttrs, tempBeside, writeAndReplaceScript, type PutAttrs } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
 import { checkHostKey, fingerprint, knownHostName, rememberHostKey } from './ssh/known-hosts.js';
 import { sshOptions, type SshOptions } from './ssh/settings.js';
@@ -24,6 +23,7 @@ export class SshConnection implements Connection {
   private hops: Client[] = [];
   private connecting?: Promise<Client>;
   private sftpSession?: Promise<SFTPWrapper | undefined>;
+  private umaskBits?: Promise<number>;
   private readonly channels: Limiter;
   private privateKey?: Buffer;
   /** Running commands: the connection each runs on, and how to fail it if that connection dies. */
@@ -254,50 +254,60 @@ export class SshConnection implements Connection {
   }
 
   async put(content: Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
-    const mode = options.mode === undefined ? undefined : typeof options.mode === 'number' ? options.mode : parseInt(options.mode, 8);
-    const tag = randomBytes(6).toString('hex');
-    if (options.become) {
-      // upload as the login user, then put it in place as the become user
-      const tmp = `/tmp/.drover-${tag}`;
-      await this.upload(content, tmp, 0o600);
-      const staged = `${remotePath}.drover-${tag}`;
-      const chmod = mode !== undefined ? ` && chmod ${mode.toString(8)} ${quote(staged)}` : '';
-      const r = await this.exec(`cp ${quote(tmp)} ${quote(staged)}${chmod} && mv -f ${quote(staged)} ${quote(remotePath)}; rc=$?; rm -f ${quote(tmp)}; exit $rc`, { become: options.become });
+    const attrs = putAttrs(options);
+    const tmp = tempBeside(remotePath);
+    // SFTP runs as the login user and sets ids only by number; otherwise the (become) user's shell
+    // writes the bytes from stdin into a 0600 temp file: nothing is staged where others could read it
+    const sftp = options.become || !numericIds(attrs) ? undefined : await this.sftp();
+    if (!sftp) {
+      const r = await this.exec(writeAndReplaceScript(remotePath, tmp, attrs), { stdin: content, become: options.become });
       if (r.rc !== 0) throw new Error(`could not write ${remotePath}: ${r.stderr.trim()}`);
       return;
     }
-    const tmp = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.drover-${tag}`);
-    await this.upload(content, tmp, mode);
-    const sftp = await this.sftp();
-    const renamed = sftp ? await new Promise<boolean>((resolve) => sftp.ext_openssh_rename(tmp, remotePath, (err) => resolve(!err))) : false;
-    if (!renamed) {
-      const r = await this.exec(`mv -f ${quote(tmp)} ${quote(remotePath)}`);
-      if (r.rc !== 0) {
-        await this.exec(`rm -f ${quote(tmp)}`);
-        throw new Error(`could not write ${remotePath}: ${r.stderr.trim()}`);
-      }
+    try {
+      await this.sftpReplace(sftp, content, remotePath, tmp, attrs);
+    } catch (err) {
+      await sftpCall((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+      throw new Error(`could not write ${remotePath}: ${(err as Error).message}`);
     }
   }
 
-  /** Write a whole file (SFTP, fsync'd; or `cat` over exec without the sftp subsystem). */
-  private async upload(content: Buffer, path: string, mode?: number): Promise<void> {
-    const sftp = await this.sftp();
-    if (sftp) {
-      await new Promise<void>((resolve, reject) => {
-        sftp.open(path, 'w', mode ?? 0o644, (err, handle) => {
-          if (err) return reject(new Error(`could not write ${path}: ${err.message}`));
-          sftp.write(handle, content, 0, content.length, 0, (werr) => {
-            const done = (e?: Error | null): void => sftp.close(handle, () => (e ? reject(new Error(`could not write ${path}: ${e.message}`)) : resolve()));
-            if (werr) return done(werr);
-            sftp.ext_openssh_fsync(handle, () => (mode !== undefined ? sftp.fchmod(handle, mode, (cerr) => done(cerr)) : done()));
-          });
-        });
-      });
-      return;
+  /** put over SFTP, the steps of replace-file.ts: 0600 temp (O_EXCL), data, fsync, owner, group, mode, rename. */
+  private async sftpReplace(sftp: SFTPWrapper, content: Buffer, dest: string, tmp: string, attrs: PutAttrs): Promise<void> {
+    const old = await sftpCall<Stats>((cb) => sftp.lstat(dest, cb)).catch(() => undefined);
+    const keep = old?.isFile() ? old : undefined;
+    if (old?.isDirectory()) throw new Error(`${dest}: is a directory`);
+    const mode = attrs.mode ?? (keep ? keep.mode & 0o7777 : 0o666 & ~(await this.umask()));
+    const handle = await sftpCall<Buffer>((cb) => sftp.open(tmp, 'wx', { mode: 0o600 }, cb));
+    try {
+      await sftpCall((cb) => sftp.write(handle, content, 0, content.length, 0, cb));
+      await sftpCall((cb) => sftp.ext_openssh_fsync(handle, cb)).catch(() => undefined);
+      let { uid, gid } = await sftpCall<Stats>((cb) => sftp.fstat(handle, cb));
+      if (keep) {
+        // as Ansible: keep the owner when allowed to, else at least the group
+        const kept = await sftpCall((cb) => sftp.fchown(handle, keep.uid, keep.gid, cb)).then(() => [keep.uid, keep.gid], () => sftpCall((cb) => sftp.fchown(handle, uid, keep.gid, cb)).then(() => [uid, keep.gid], () => [uid, gid]));
+        [uid, gid] = kept as [number, number];
+      }
+      if (attrs.owner !== undefined || attrs.group !== undefined) await sftpCall((cb) => sftp.fchown(handle, attrs.owner !== undefined ? Number(attrs.owner) : uid, attrs.group !== undefined ? Number(attrs.group) : gid, cb));
+      // chown clears set-id bits, so the mode comes last
+      await sftpCall((cb) => sftp.fchmod(handle, mode, cb));
+    } finally {
+      await sftpCall((cb) => sftp.close(handle, cb)).catch(() => undefined);
     }
-    const chmod = mode !== undefined ? ` && chmod ${mode.toString(8)} ${quote(path)}` : '';
-    const r = await this.exec(`umask 077; cat > ${quote(path)}${chmod}`, { stdin: content });
-    if (r.rc !== 0) throw new Error(`could not write ${path}: ${r.stderr.trim()}`);
+    const renamed = await sftpCall((cb) => sftp.ext_openssh_rename(tmp, dest, cb)).then(() => true, () => false);
+    if (!renamed) {
+      const r = await this.exec(`mv -f ${quote(tmp)} ${quote(dest)}`);
+      if (r.rc !== 0) throw new Error(r.stderr.trim());
+    }
+  }
+
+  /** The login shell's umask, asked once: the mode of new files written over SFTP. */
+  private umask(): Promise<number> {
+    this.umaskBits ??= this.exec('umask').then(
+      (r) => (r.rc === 0 && /^[0-7]{1,4}$/.test(r.stdout.trim()) ? parseInt(r.stdout.trim(), 8) : 0o022),
+      () => 0o022,
+    );
+    return this.umaskBits;
   }
 
   async get(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Buffer> {
@@ -321,6 +331,11 @@ export class SshConnection implements Connection {
     for (const h of this.hops) h.end();
     this.hops = [];
   }
+}
+
+/** An ssh2 SFTP call as a promise. */
+function sftpCall<T = void>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
 /** Factory registered as transport 'ssh'. */

@@ -29,9 +29,19 @@ export interface ExecResult {
   timedOut?: boolean;
 }
 
+/**
+ * A put replaces the file atomically: a 0600 temp file beside it gets the final owner, group
+ * and mode before the rename. Unless asked otherwise, a replaced regular file keeps its owner,
+ * group and mode; a new file gets 0666 minus the umask. put never follows a symlink at the
+ * path (it replaces the link): callers that follow links resolve the path first.
+ */
 export interface PutOptions {
-  /** Octal string ("0644") or number applied before the final rename. */
+  /** Octal string ("0644") or number. */
   mode?: string | number;
+  /** User name or uid. */
+  owner?: string | number;
+  /** Group name or gid. */
+  group?: string | number;
   become?: BecomeOptions;
 }
 
@@ -44,7 +54,7 @@ export interface Connection {
   connect(): Promise<void>;
   /** Run a POSIX sh command line on the target. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Write bytes to a remote path atomically (temp file in the same directory, then rename). */
+  /** Write bytes to a remote path atomically (see PutOptions). */
   put(content: Buffer, remotePath: string, options?: PutOptions): Promise<void>;
   /** Read a remote file's bytes. Throws an Error (not UnreachableError) if it cannot be read. */
   get(remotePath: string, options?: { become?: BecomeOptions }): Promise<Buffer>;

@@ -32,19 +32,13 @@ export async function untarOneFile(archive: Buffer, what: string): Promise<Buffe
 }
 
 /**
- * The sh command that writes stdin's payload to `tmp` (mode 0600), then runs `then`;
- * on any failure the temp file is removed. With tar the payload is tarOneFile(basename(tmp)).
+ * The command that writes stdin's payload to the temp file "$t" (see replace-file.ts's
+ * writeAndReplaceScript): with tar the payload is tarOneFile(basename(tmp), 0600) extracted
+ * beside it, else the raw bytes into cat.
  */
-export function writeScript(tmp: string, hasTar: boolean, then: string): string {
+export function podWriteCommand(tmp: string, hasTar: boolean): string {
   // as root, tar would restore the archive's owner: uid 0 is what root writing the file gives anyway
-  const write = hasTar ? `tar -xmf - -C ${quote(posix.dirname(tmp))}` : `cat > ${quote(tmp)}`;
-  return `umask 077; ( ${write} && ${then} ) || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`;
-}
-
-/** The sh fragment that gives `tmp` its mode and renames it over `dest` (refusing a directory there). */
-export function replaceScript(tmp: string, dest: string, mode: number): string {
-  // mv onto a directory would move the file into it instead of failing
-  return `{ if [ -d ${quote(dest)} ]; then echo ${quote(`${dest}: is a directory`)} >&2; exit 1; fi; chmod ${mode.toString(8)} ${quote(tmp)} && mv -f ${quote(tmp)} ${quote(dest)}; }`;
+  return hasTar ? `tar -xmf - -C ${quote(posix.dirname(tmp))}` : 'cat > "$t"';
 }
 
 /** The sh command that sends a file's bytes to stdout: a tar of it (following a symlink) or plain cat. */
@@ -52,9 +46,4 @@ export function readScript(path: string, hasTar: boolean): string {
   if (!hasTar) return `cat ${quote(path)}`;
   // refused before tar would stream a whole tree
   return `if [ -d ${quote(path)} ]; then echo ${quote(`${path}: is a directory`)} >&2; exit 1; fi; tar chf - -C ${quote(posix.dirname(path))} ${quote(posix.basename(path))}`;
-}
-
-/** A temp name in the same directory as `path`, so the final rename stays on one filesystem. */
-export function tempBeside(path: string, tag: string): string {
-  return posix.join(posix.dirname(path), `.${posix.basename(path)}.drover-${tag}`);
 }

@@ -149,12 +149,12 @@ test('put/get: binary round trip with mode, atomic, no temp files left', async (
     assert.deepEqual(listing.filter((f) => !['.', '..'].includes(f)), ['blob.bin'], 'no temp files');
     assert.deepEqual(await c.get('/srv/blob.bin'), data);
 
-    // overwrite: an inode change proves a rename, not an in-place rewrite; the default mode is 0644
+    // overwrite: an inode change proves a rename, not an in-place rewrite; the replaced file's mode stays
     const before = sim.podShell('default', 'web-5', 'stat -c %i /srv/blob.bin').stdout.trim();
     await c.put(Buffer.from('small now\n'), '/srv/blob.bin');
     assert.equal(sim.podShell('default', 'web-5', 'cat /srv/blob.bin').stdout, 'small now\n');
     assert.notEqual(sim.podShell('default', 'web-5', 'stat -c %i /srv/blob.bin').stdout.trim(), before);
-    assert.equal(sim.podShell('default', 'web-5', 'stat -c %a /srv/blob.bin').stdout.trim(), '644');
+    assert.equal(sim.podShell('default', 'web-5', 'stat -c %a /srv/blob.bin').stdout.trim(), '640');
 
     // names that need quoting, and an empty file
     await c.put(Buffer.alloc(0), "/srv/it's a file", { mode: 0o600 });

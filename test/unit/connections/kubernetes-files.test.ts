@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readScript, replaceScript, tarOneFile, tempBeside, untarOneFile, writeScript } from '../../../src/connections/kubernetes/pod-files.js';
+import { podWriteCommand, readScript, tarOneFile, untarOneFile } from '../../../src/connections/kubernetes/pod-files.js';
+import { tempBeside, writeAndReplaceScript } from '../../../src/connections/replace-file.js';
 import { parseProbe, PROBE_SCRIPT } from '../../../src/connections/kubernetes/pod-probe.js';
 
 const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
@@ -43,22 +44,22 @@ test('untarOneFile reads what `tar chf -` sends; a directory is refused', async 
 });
 
 for (const hasTar of [true, false]) {
-  test(`writeScript (${hasTar ? 'tar' : 'cat'}): writes the temp file, runs the rest, cleans up on failure`, async () => {
+  test(`podWriteCommand (${hasTar ? 'tar' : 'cat'}) in writeAndReplaceScript: writes the temp file, replaces dest, cleans up on failure`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "k8s it's "));
     const dest = join(dir, 'out.bin');
     const tmp = tempBeside(dest, 'tag1');
     assert.equal(tmp, join(dir, '.out.bin.drover-tag1'));
     const payload = hasTar ? await tarOneFile('.out.bin.drover-tag1', binary, 0o600) : binary;
-    const ok = sh(writeScript(tmp, hasTar, replaceScript(tmp, dest, 0o640)), payload);
+    const ok = sh(writeAndReplaceScript(dest, tmp, { mode: 0o640 }, podWriteCommand(tmp, hasTar)), payload);
     assert.equal(ok.rc, 0, ok.stderr);
     assert.deepEqual(readFileSync(dest), binary);
     assert.equal(statSync(dest).mode & 0o777, 0o640);
-    const bad = sh(writeScript(tmp, hasTar, 'exit 3'), payload);
+    const bad = sh(writeAndReplaceScript(dest, tmp, {}, `${podWriteCommand(tmp, hasTar)} && (exit 3)`), payload);
     assert.equal(bad.rc, 3);
     assert.deepEqual(readdirSync(dir), ['out.bin'], 'temp file removed');
     // a directory where the file should go: refused, not moved into
     mkdirSync(join(dir, 'd'));
-    const intoDir = sh(writeScript(tmp, hasTar, replaceScript(tmp, join(dir, 'd'), 0o644)), payload);
+    const intoDir = sh(writeAndReplaceScript(join(dir, 'd'), tmp, { mode: 0o644 }, podWriteCommand(tmp, hasTar)), payload);
     assert.equal(intoDir.rc, 1);
     assert.match(intoDir.stderr, /d: is a directory/);
     assert.deepEqual(readdirSync(join(dir, 'd')), []);
