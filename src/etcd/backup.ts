@@ -11,6 +11,7 @@ import { acquireLock } from './backup-lock.js';
 import { deleteSnapshot, expiredSnapshots, listSnapshots, removePartials, snapshotName, storeSnapshot, type Retention, type SnapshotMeta } from './backup-store.js';
 import { etcdctl, memberAccess, type MemberAccess } from './etcdctl.js';
 import { checkSnapshot } from './snapshot-integrity.js';
+import { maskUrlCredentials, splitUrlCredentials } from '../util/url-credentials.js';
 
 export interface MailSettings {
   /** smtp://user:pass@host:port or smtps://... */
@@ -43,12 +44,26 @@ export interface BackupOutcome {
   durationMs: number;
 }
 
-async function postWebhook(url: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
+/** An error message with the URL's credentials hidden (libraries quote the URL they were given). */
+function safeMessage(err: unknown, url: string): string {
+  const { password } = splitUrlCredentials(url);
+  // fetch says only "fetch failed"; the reason (ECONNREFUSED...) is its cause
+  const cause = (err as { cause?: Error }).cause?.message;
+  let text = maskUrlCredentials(`${(err as Error).message ?? String(err)}${cause ? `: ${cause}` : ''}`);
+  if (password) for (const form of [password, encodeURIComponent(password)]) text = text.split(form).join('********');
+  return text;
+}
+
+/** POST the outcome; credentials in the URL (https://user:pass@host/) go as a Basic Authorization header. */
+async function postWebhook(raw: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    const { url, username, password } = splitUrlCredentials(raw);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (username !== undefined) headers.authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
     return res.ok ? { ok: true } : { ok: false, error: `webhook answered HTTP ${res.status}` };
   } catch (err) {
-    return { ok: false, error: `webhook failed: ${(err as Error).message}` };
+    return { ok: false, error: `webhook failed: ${safeMessage(err, raw)}` };
   }
 }
 
@@ -64,7 +79,7 @@ async function sendMail(m: MailSettings, outcome: Omit<BackupOutcome, 'mail'>): 
     transport.close();
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: `mail failed: ${(err as Error).message}` };
+    return { ok: false, error: `mail failed: ${safeMessage(err, m.url)}` };
   }
 }
 
