@@ -1,6 +1,6 @@
 // gather_facts: one POSIX sh round trip prints key=value lines; process() turns them into
 // the small fact set playbooks actually use (names as Ansible's setup module has them).
-import type { Connection } from '../connections/types.js';
+import type { Connection, ExecOptions } from '../connections/types.js';
 
 /** The command that collects facts on the target (sh + coreutils only). */
 export const FACTS_COMMAND = [
@@ -103,8 +103,8 @@ export function processFacts(stdout: string): Record<string, unknown> {
   };
 }
 
-/** Gather the fact set from a connected host. */
-export async function gatherFacts(conn: Connection): Promise<{ rc: number; facts: Record<string, unknown>; stderr: string }> {
-  const res = await conn.exec(FACTS_COMMAND);
+/** Gather the fact set from a connected host (setup passes its become, timeout and abort signal). */
+export async function gatherFacts(conn: Connection, options: ExecOptions = {}): Promise<{ rc: number; facts: Record<string, unknown>; stderr: string }> {
+  const res = await conn.exec(FACTS_COMMAND, options);
   return { rc: res.rc, facts: processFacts(res.stdout), stderr: res.stderr };
 }

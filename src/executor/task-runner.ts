@@ -263,7 +263,11 @@ export class TaskRunner {
     const out: Vars = { ...r, changed: Boolean(r.changed) };
     if (typeof out.stdout === 'string' && out.stdout_lines === undefined) out.stdout_lines = out.stdout === '' ? [] : out.stdout.replace(/\n$/, '').split('\n');
     if (typeof out.stderr === 'string' && out.stderr_lines === undefined) out.stderr_lines = out.stderr === '' ? [] : out.stderr.replace(/\n$/, '').split('\n');
-    if (r.ansible_facts && !r.failed) this.rc.vars.setFacts(host, r.ansible_facts, false);
+    if (r.ansible_facts && !r.failed) {
+      // setup/gather_facts refresh the gathered facts (ansible_facts.x); other modules' facts are set_fact's
+      if (def.gathersFacts) this.rc.vars.setFacts(host, unprefixFacts(r.ansible_facts), true);
+      else this.rc.vars.setFacts(host, r.ansible_facts, false);
+    }
     return out;
   }
 
@@ -279,6 +283,13 @@ export class TaskRunner {
     this.rc.vars.setFacts(host, facts, false);
     return { changed: false, ansible_facts: facts, ansible_included_var_files: [path] };
   }
+}
+
+/** ansible_facts as setup returns them (ansible_hostname) to gathered-fact names (hostname). */
+function unprefixFacts(facts: Vars): Vars {
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k.slice('ansible_'.length) : k] = v;
+  return out;
 }
 
 /** Stand-in for controller-only modules, which must never touch the target. */

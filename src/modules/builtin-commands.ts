@@ -1,10 +1,12 @@
 // The command family and controller-side modules.
 import type { ModuleDef } from './types.js';
 import { commandModule, rawModule, shellModule } from './commands/command.js';
+import { pingModule } from './commands/ping.js';
 import { assertModule, debugModule, failModule, pauseModule, setFactModule } from './commands/controller.js';
 import { serviceModule, systemdModule } from './commands/service.js';
 import { uriModule } from './commands/uri.js';
 import { waitForModule } from './commands/wait-for.js';
+import { gatherFactsModule, setupModule } from './facts/setup.js';
 
 export const commandModules: ModuleDef[] = [
   commandModule,
@@ -19,6 +21,9 @@ export const commandModules: ModuleDef[] = [
   serviceModule,
   systemdModule,
   uriModule,
+  pingModule,
+  setupModule,
+  gatherFactsModule,
 ];
 
 /** Modules whose arguments are free keys (not declared). */

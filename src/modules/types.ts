@@ -76,6 +76,8 @@ export interface ModuleDef {
   controllerOnly?: boolean;
   /** Declared arguments; unknown keys are an input error at load time. */
   args: Record<string, ArgSpec>;
+  /** setup/gather_facts: the ansible_facts returned are the host's gathered facts, not set_fact's. */
+  gathersFacts?: boolean;
   /** Modules that support check mode honestly; others are skipped in --check, like Ansible. */
   supportsCheck?: boolean;
   run(ctx: ModuleContext): Promise<ModuleResult>;

@@ -69,7 +69,9 @@ export class PlainReporter implements Reporter {
 
   private hostResult(e: Extract<DroverEvent, { type: 'host_result' }>): void {
     const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
-    const r = cleanResult(e.result);
+    // facts show with the result when it is shown in full (set_fact -v, `drover run -m setup`),
+    // never the play's fact gathering, which Ansible keeps quiet too
+    const r = cleanResult(e.result, e.verbose && e.action !== 'gather_facts');
     const isDebug = e.action === 'debug';
     // a looped task's items were printed one by one; the aggregate adds nothing
     if (e.item === undefined && Array.isArray(e.result.results) && e.status !== 'unreachable') return;
