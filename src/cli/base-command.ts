@@ -3,6 +3,7 @@
 import { Command, Flags } from '@oclif/core';
 import { InputError, TemplateError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { configSetting, loadProjectConfig, type ProjectConfig } from './project-config.js';
 import { isUsageError, usageErrorLines } from './usage-error.js';
 
 export abstract class BaseCommand extends Command {
@@ -26,6 +27,18 @@ export abstract class BaseCommand extends Command {
     json: Flags.boolean({ description: 'one JSON event per line, then a summary', default: false }),
     verbose: Flags.boolean({ char: 'v', description: 'show task results in full', default: false }),
   };
+
+  private loadedConfig?: ProjectConfig;
+
+  /** drover.yml or ansible.cfg (see project-config.ts), read once per command. */
+  protected projectConfig(): ProjectConfig {
+    return (this.loadedConfig ??= loadProjectConfig());
+  }
+
+  /** Inventory sources: -i, else $DROVER_INVENTORY/$ANSIBLE_INVENTORY, else the config file's `inventory`. */
+  protected inventorySources(flag: string[] | undefined): string[] {
+    return flag ?? (configSetting(this.projectConfig(), 'inventory') as string[] | undefined) ?? [];
+  }
 
   /** Print a known error the way a user can act on it, and exit with its code. */
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {

@@ -1,6 +1,10 @@
 // drover play: run Ansible-style playbooks.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { connectionFlags, connectionDefaults } from '../cli/connection-flags.js';
+import { InputError } from '../cli/errors.js';
+import { configSetting } from '../cli/project-config.js';
+import { stepPrompter } from '../cli/step-prompt.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
 
 export default class Play extends BaseCommand {
@@ -23,8 +27,9 @@ ${EXIT_CODE_HELP}`;
   static override strict = false;
 
   static override flags = {
+    ...connectionFlags,
     connection: Flags.string({ char: 'c', description: 'connection type when the inventory sets none (local, ssh, kubernetes)' }),
-    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once', default: 50, min: 1 }),
+    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once [default: 50, or forks in the config file]', min: 1 }),
     check: Flags.boolean({ char: 'C', description: 'predict changes without making them', default: false }),
     diff: Flags.boolean({ char: 'D', description: 'show before/after for changed files', default: false }),
     tags: Flags.string({ char: 't', description: 'only run tasks with these tags (comma list)', multiple: true, multipleNonGreedy: true }),
@@ -33,22 +38,30 @@ ${EXIT_CODE_HELP}`;
     'list-hosts': Flags.boolean({ description: 'list the hosts each play would run on, then exit', default: false }),
     'list-tasks': Flags.boolean({ description: 'list the tasks each play would run, then exit', default: false }),
     'syntax-check': Flags.boolean({ description: 'validate the playbook and inventory, then exit', default: false }),
+    step: Flags.boolean({ description: 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)', default: false }),
     color: Flags.boolean({ description: 'colour output (default: on a terminal, unless NO_COLOR)', allowNo: true }),
   };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Play);
+    if (flags.step && !process.stdin.isTTY) throw new InputError('--step asks before each task and needs a terminal (stdin is not one)', { field: 'step' });
+    const config = this.projectConfig();
+    const cli = await connectionDefaults(flags, config);
     // the engine loads only when a command runs, so --help and --version stay fast
     const { runPlaybook } = await import('../executor/run-playbook.js');
     const code = await runPlaybook({
       playbooks: argv as string[],
-      inventory: flags.inventory ?? [],
+      inventory: this.inventorySources(flags.inventory),
       limit: flags.limit,
       extraVars: flags['extra-vars'] ?? [],
       json: flags.json,
       verbose: flags.verbose,
       connection: flags.connection,
-      forks: flags.forks,
+      forks: flags.forks ?? (configSetting(config, 'forks') as number | undefined) ?? 50,
+      cliDefaults: cli.vars,
+      cliSecrets: cli.secrets,
+      rolesPath: configSetting(config, 'roles_path') as string[] | undefined,
+      step: flags.step ? stepPrompter() : undefined,
       check: flags.check,
       diff: flags.diff,
       tags: (flags.tags ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),

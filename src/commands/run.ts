@@ -2,6 +2,8 @@
 import { Args, Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
+import { connectionFlags, connectionDefaults } from '../cli/connection-flags.js';
+import { configSetting } from '../cli/project-config.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
 
 export default class Run extends BaseCommand {
@@ -21,12 +23,11 @@ ${EXIT_CODE_HELP}`;
   };
 
   static override flags = {
+    ...connectionFlags,
     module: Flags.string({ char: 'm', description: 'module name', default: 'command' }),
     args: Flags.string({ char: 'a', description: 'module arguments: free form or k=v' }),
     connection: Flags.string({ char: 'c', description: 'connection type when the inventory sets none' }),
-    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once', default: 50, min: 1 }),
-    become: Flags.boolean({ char: 'b', description: 'run with become (sudo)', default: false }),
-    'become-user': Flags.string({ description: 'become this user', default: 'root' }),
+    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once [default: 50, or forks in the config file]', min: 1 }),
     check: Flags.boolean({ char: 'C', description: 'predict changes without making them', default: false }),
     diff: Flags.boolean({ char: 'D', description: 'show before/after for changed files', default: false }),
     gather: Flags.boolean({ description: 'gather facts first', default: false }),
@@ -35,23 +36,26 @@ ${EXIT_CODE_HELP}`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
+    const config = this.projectConfig();
+    const cli = await connectionDefaults(flags, config);
     // the engine loads only when a command runs, so --help and --version stay fast
     const { runPlaybook } = await import('../executor/run-playbook.js');
     const { PlaybookLoader } = await import('../playbook/load-playbook.js');
     const task: Record<string, unknown> = { name: `${flags.module}${flags.args ? ` ${flags.args}` : ''}`, [flags.module]: flags.args ?? null };
-    if (flags.become) Object.assign(task, { become: true, become_user: flags['become-user'] });
     const play = { name: `Ad hoc: ${flags.module} on ${args.pattern}`, hosts: args.pattern, gather_facts: flags.gather, tasks: [task] };
     const inline = new PlaybookLoader().fromData([play], join(process.cwd(), '(ad hoc)'));
     const code = await runPlaybook({
       playbooks: [],
       inline,
-      inventory: flags.inventory ?? [],
+      inventory: this.inventorySources(flags.inventory),
       limit: flags.limit,
       extraVars: flags['extra-vars'] ?? [],
       json: flags.json,
       verbose: true,
       connection: flags.connection,
-      forks: flags.forks,
+      forks: flags.forks ?? (configSetting(config, 'forks') as number | undefined) ?? 50,
+      cliDefaults: cli.vars,
+      cliSecrets: cli.secrets,
       check: flags.check,
       diff: flags.diff,
       tags: [],

@@ -14,7 +14,8 @@ export function wrapBecome(command: string, become: BecomeOptions | undefined): 
   if (!become) return { command, stdinPrefix: '' };
   const inner = `sh -c ${quote(command)}`;
   if (become.method === 'su') {
-    return { command: `su ${become.flags ?? ''} ${quote(become.user)} -c ${quote(inner)}`.replace(/\s+/g, ' '), stdinPrefix: become.password ? `${become.password}\n` : '' };
+    // never collapse whitespace in the quoted command: a multi-line script must keep its newlines
+    return { command: `su ${become.flags ? `${become.flags} ` : ''}${quote(become.user)} -c ${quote(inner)}`, stdinPrefix: become.password ? `${become.password}\n` : '' };
   }
   const flags = become.flags ?? '-H';
   if (become.password) {

@@ -39,6 +39,10 @@ export interface RunOptions {
   tags: TagFilter;
   startAtTask?: string;
   cliConnection?: string;
+  /** Connection and become settings from the command line and config file (lowest precedence). */
+  cliDefaults?: Vars;
+  /** --step: asked before each task (not meta); false skips the task. */
+  step?: (taskName: string) => Promise<boolean>;
   signal: AbortSignal;
   emit(event: DroverEvent): void;
   /** Values never to print; the runner adds play, role and task vars, facts and registers named like secrets. */
@@ -82,7 +86,7 @@ export class PlaybookRunner {
   private batch: HostState[] = [];
 
   constructor(private readonly o: RunOptions) {
-    this.vars = new VariableManager(o.inventory, o.extraVars, o.playbook.dir, o.check, o.diff);
+    this.vars = new VariableManager(o.inventory, o.extraVars, o.playbook.dir, o.check, o.diff, o.cliDefaults);
     this.vars.secrets = o.secrets;
     this.startFound = !o.startAtTask;
     const playConnection = (): string | undefined => this.play?.connection;
@@ -337,6 +341,7 @@ export class PlaybookRunner {
   private async runTask(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
     if (!frame.handler && !this.selected(task)) return;
     if (task.action === 'meta') return this.runMeta(task, hosts, frame);
+    if (this.o.step && !(await this.o.step(this.taskName(task)))) return;
     if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
     let targets = hosts;
     if (task.ctx.runOnce) targets = hosts.slice(0, 1);

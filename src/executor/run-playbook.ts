@@ -38,6 +38,14 @@ export interface PlayOptions {
   log(line: string): void;
   /** Build the playbook in memory instead of loading files (drover run). */
   inline?: Playbook;
+  /** -u, -b, -K... and the config file: variables under all others (see connections/cli-defaults.ts). */
+  cliDefaults?: Record<string, unknown>;
+  /** Passwords typed for -k/-K: masked in every output. */
+  cliSecrets?: string[];
+  /** Roles search path from $DROVER_ROLES_PATH/$ANSIBLE_ROLES_PATH or the config file. */
+  rolesPath?: string[];
+  /** --step: asked before each task; false skips it. Implies the plain view (a prompt cannot share a live one). */
+  step?: (taskName: string) => Promise<boolean>;
 }
 
 function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
@@ -58,7 +66,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   const extraVars = parseExtraVars(o.extraVars);
   const firstDir = o.inline ? o.inline.dir : dirname(resolve(o.playbooks[0]!));
   const inventory: Inventory = await loadInventory(o.inventory, { playbookDir: firstDir });
-  const loader = new PlaybookLoader((process.env.DROVER_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean));
+  const loader = new PlaybookLoader(o.rolesPath ?? (process.env.DROVER_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean));
   const books = o.inline ? [o.inline] : o.playbooks.map((p) => loader.load(p));
   for (const b of books) checkHandlers(b);
   const filter = { only: o.tags, skip: o.skipTags };
@@ -91,9 +99,10 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   }
 
   const secrets = secretValues(inventory, extraVars);
+  for (const pw of o.cliSecrets ?? []) secrets.add(pw);
   const reporter: Reporter = chooseReporter({
     json: o.json,
-    tty: Boolean(process.stdout.isTTY) && !o.json,
+    tty: Boolean(process.stdout.isTTY) && !o.json && !o.step,
     color: o.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
     verbose: o.verbose,
     stream: process.stdout,
@@ -129,6 +138,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         tags: filter,
         startAtTask: o.startAtTask,
         cliConnection: o.connection,
+        cliDefaults: o.cliDefaults,
+        step: o.step,
         signal: abort.signal,
         emit: (e) => reporter.handle(maskDeep(e, secrets.values)),
         secrets,

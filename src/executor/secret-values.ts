@@ -20,6 +20,8 @@ export function isSecretName(name: string): boolean {
 const RESULT_BOOKKEEPING = new Set(['changed', 'failed', 'skipped', 'unreachable', 'rc', 'start', 'end', 'delta', 'cmd', 'msg', 'attempts', 'ansible_loop_var', 'skip_reason', 'skipped_reason', 'false_condition', 'failed_when_result', 'status', 'url', 'invocation', 'elapsed', 'censored']);
 
 const MIN_LENGTH = 3;
+/** Flag words (`-e use_password=yes` is a string): masking them would hide every "yes" and "true" in the output. */
+const FLAG_WORDS = new Set(['yes', 'no', 'true', 'false', 'on', 'off', 'none', 'null']);
 
 /** The secret values seen so far in a run, longest first (so a longer one is masked whole). */
 export class SecretValues {
@@ -60,7 +62,7 @@ export class SecretValues {
   }
 
   private addText(text: string): void {
-    if (text.length < MIN_LENGTH || text.includes('{{')) return;
+    if (text.length < MIN_LENGTH || text.includes('{{') || FLAG_WORDS.has(text.toLowerCase())) return;
     // the forms a value takes inside JSON text and inside a URL are the same secret
     const forms = [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)];
     let grew = false;

@@ -92,6 +92,8 @@ export class TaskRunner {
       const rendered = this.rc.templar.render(layer, vars);
       if (rendered && typeof rendered === 'object') for (const [k, v] of Object.entries(rendered)) env[k] = String(v);
     }
+    // PGPASSWORD, VAULT_TOKEN...: a secret-named environment variable's value is a secret too
+    this.rc.vars.secrets?.addVars(env);
     return env;
   }
 

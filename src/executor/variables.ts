@@ -1,5 +1,5 @@
 // Variable precedence, lowest first (documented in the README):
-//   role defaults < inventory (group, then host; group_vars/host_vars) < gathered facts
+//   command-line/config connection settings (-u, -b, drover.yml) < role defaults < inventory (group, then host; group_vars/host_vars) < gathered facts
 //   < play vars < play vars_files < role vars < block/task vars < include params
 //   < set_fact / register / include_vars < role params < extra vars,
 // then the magic vars (inventory_hostname, groups, hostvars, ...) which cannot be overridden.
@@ -33,6 +33,8 @@ export class VariableManager {
     readonly playbookDir: string,
     readonly checkMode: boolean,
     readonly diffMode: boolean,
+    /** Command-line and config-file connection settings (-u, -b, ...): below every other variable. */
+    readonly cliDefaults: Vars = {},
   ) {}
 
   /** Inventory vars for a host (cached: inventory does not change during a run). */
@@ -70,6 +72,7 @@ export class VariableManager {
     const role = task?.role;
     const vars: Vars = Object.assign(
       {},
+      this.cliDefaults,
       this.playRoleDefaults,
       role?.defaults,
       this.inventoryVars(host),

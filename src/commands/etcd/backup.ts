@@ -39,7 +39,7 @@ EXIT CODES
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { runBackup } = await import('../../etcd/backup.js');
     const { LockHeldError } = await import('../../etcd/backup-lock.js');
-    const inventory = await loadInventory(flags.inventory ?? []);
+    const inventory = await loadInventory(this.inventorySources(flags.inventory));
     let outcome;
     try {
       outcome = await runBackup({

@@ -31,7 +31,7 @@ EXIT CODES
     const { args, flags } = await this.parse(EtcdRestore);
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { runRestore } = await import('../../etcd/restore.js');
-    const inventory = await loadInventory(flags.inventory ?? []);
+    const inventory = await loadInventory(this.inventorySources(flags.inventory));
     let report;
     try {
       report = await runRestore({

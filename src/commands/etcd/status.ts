@@ -12,7 +12,7 @@ export default class EtcdStatus extends BaseCommand {
     const { flags } = await this.parse(EtcdStatus);
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { clusterStatus } = await import('../../etcd/status.js');
-    const rows = await clusterStatus(await loadInventory(flags.inventory ?? []), flags.group);
+    const rows = await clusterStatus(await loadInventory(this.inventorySources(flags.inventory)), flags.group);
     if (flags.json) this.log(JSON.stringify(rows));
     else {
       const table = [['ID', 'NAME', 'ENDPOINT', 'LEADER', 'REVISION', 'DB SIZE', 'HEALTH'], ...rows.map((r) => [r.id ?? '-', r.host, r.endpoint, r.leader ? 'yes' : 'no', String(r.revision ?? '-'), r.dbSize !== undefined ? `${(r.dbSize / 1024).toFixed(0)} kB` : '-', r.healthy ? 'healthy' : `UNHEALTHY${r.error ? `: ${r.error}` : ''}`])];

@@ -12,7 +12,7 @@ export default class InventoryGraph extends BaseCommand {
     const { args, flags } = await this.parse(InventoryGraph);
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { inventoryGraph } = await import('../../inventory/inventory-views.js');
-    const inv = await loadInventory(flags.inventory ?? []);
+    const inv = await loadInventory(this.inventorySources(flags.inventory));
     if (!inv.groups.has(args.group)) {
       this.logToStderr(`ERROR! no group named '${args.group}'`);
       this.exit(EXIT.INVALID_INPUT);

@@ -13,7 +13,7 @@ export default class InventoryHost extends BaseCommand {
     const { args, flags } = await this.parse(InventoryHost);
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { hostView } = await import('../../inventory/inventory-views.js');
-    const inv = await loadInventory(flags.inventory ?? []);
+    const inv = await loadInventory(this.inventorySources(flags.inventory));
     const vars = hostView(inv, args.name);
     if (!vars) {
       this.logToStderr(`ERROR! no host named '${args.name}' in the inventory`);

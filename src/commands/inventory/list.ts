@@ -11,7 +11,7 @@ export default class InventoryList extends BaseCommand {
     const { args, flags } = await this.parse(InventoryList);
     const { loadInventory } = await import('../../inventory/load-inventory.js');
     const { inventoryListJson } = await import('../../inventory/inventory-views.js');
-    const inv = await loadInventory(flags.inventory ?? []);
+    const inv = await loadInventory(this.inventorySources(flags.inventory));
     if (flags.json) {
       this.log(JSON.stringify(args.pattern === 'all' && !flags.limit ? inventoryListJson(inv) : { hosts: inv.select(args.pattern, flags.limit) }, null, 2));
       return;

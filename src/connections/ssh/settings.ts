@@ -2,7 +2,8 @@
 // the README's table repeats this list.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { firstSet, settingValue, type HostSetting } from '../host-settings.js';
+import { CLI_VAR } from '../cli-defaults.js';
+import { firstSet, type HostSetting } from '../host-settings.js';
 import type { HostVars } from '../types.js';
 
 export type SshSetting = HostSetting;
@@ -55,7 +56,11 @@ export function parseJump(spec: string, defaultUser: string): SshOptions['jump']
 
 /** Read the settings for one host from its variables. */
 export function sshOptions(inventoryName: string, vars: HostVars): SshOptions {
-  const get = (k: string): unknown => settingValue(vars, SSH_SETTINGS[k]!);
+  // the host's own variables first, then the command line / config file, then the default
+  const get = (k: string): unknown => {
+    const cli = CLI_VAR[k as keyof typeof CLI_VAR];
+    return firstSet(vars, SSH_SETTINGS[k]!.names) ?? (cli ? firstSet(vars, [cli]) : undefined) ?? SSH_SETTINGS[k]!.default;
+  };
   const user = String(get('user') ?? process.env.USER ?? 'root');
   const common = String(get('commonArgs') ?? '');
   const opt = (name: string): string | undefined => {

@@ -33,6 +33,7 @@ const PLANTED = {
   'S20-camelCase': 'play vars dbPassPhrase',
   'S21-uppercase': 'play vars DB_PASSWORD',
   'S22-become-pass': 'inventory ansible_become_pass',
+  'S24-task-environment': "task environment PGPASSWORD from lookup('env')",
 } as const;
 const SECRETS = Object.keys(PLANTED);
 
@@ -132,13 +133,17 @@ function project(): { inv: string; pb: string; extra: string } {
     - command: "echo ${all}"
     - shell: "echo ${all} >&2; exit 3"
       ignore_errors: true
+    - name: a secret-named environment variable of a task
+      shell: echo "env has $PGPASSWORD"
+      environment:
+        PGPASSWORD: "{{ lookup('env', 'SECRETS_TEST_PG') }}"
     - fail: {msg: "failing with ${all}"}
 `,
   );
   return { inv, pb, extra };
 }
 
-const ENV = { SECRETS_TEST_DB_PASSWORD: 'S04-env-lookup-in-group-vars', SECRETS_TEST_VAULT: 'S18-env-lookup-in-play-vars' };
+const ENV = { SECRETS_TEST_DB_PASSWORD: 'S04-env-lookup-in-group-vars', SECRETS_TEST_VAULT: 'S18-env-lookup-in-play-vars', SECRETS_TEST_PG: 'S24-task-environment' };
 
 test('a secret from each source is masked in plain, -v, --json, --json -v and terminal output', async () => {
   const { inv, pb, extra } = project();
@@ -156,6 +161,7 @@ test('a secret from each source is masked in plain, -v, --json, --json -v and te
     assert.match(verbose, /failing with \*\*\*\*\*\*\*\*/);
     assert.match(verbose, /"stderr": "\*\*\*\*\*\*\*\*/);
     assert.match(verbose, /TASK \[task named with \*\*\*\*\*\*\*\*\]/);
+    assert.match(verbose, /env has \*\*\*\*\*\*\*\*/);
     assertNoSecrets(modes, SECRETS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
