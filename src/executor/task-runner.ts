@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TemplateError } from '../cli/errors.js';
+import { CLI_VAR } from '../connections/cli-defaults.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connections/types.js';
 import { ArgError, normalizeArgs, secretArgs, toBool } from '../modules/args.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
@@ -75,13 +76,14 @@ export class TaskRunner {
   /** Resolve become for a task from keywords, then ansible_become* vars. */
   private become(task: Task, vars: Vars): BecomeOptions | undefined {
     const t = this.rc.templar;
-    const raw = task.ctx.become ?? vars.ansible_become;
+    // -b/--become-user/--become-method/-K and the config file come last (Ansible: CLI < keyword < var)
+    const raw = task.ctx.become ?? vars.ansible_become ?? vars[CLI_VAR.become];
     const on = raw !== undefined ? toBool(t.render(raw, vars)) : false;
     if (!on) return undefined;
-    const method = String(task.ctx.becomeMethod ?? t.render(vars.ansible_become_method ?? 'sudo', vars));
+    const method = String(task.ctx.becomeMethod ?? t.render(vars.ansible_become_method ?? vars[CLI_VAR.becomeMethod] ?? 'sudo', vars));
     if (method !== 'sudo' && method !== 'su') throw new ArgError(`become method '${method}' is not supported (sudo, su)`, 'become_method');
-    const user = String(task.ctx.becomeUser ?? t.render(vars.ansible_become_user ?? 'root', vars));
-    const pw = vars.ansible_become_pass ?? vars.ansible_become_password;
+    const user = String(task.ctx.becomeUser ?? t.render(vars.ansible_become_user ?? vars[CLI_VAR.becomeUser] ?? 'root', vars));
+    const pw = vars.ansible_become_pass ?? vars.ansible_become_password ?? vars[CLI_VAR.becomePassword];
     const flags = vars.ansible_become_flags !== undefined ? String(t.render(vars.ansible_become_flags, vars)) : undefined;
     return { method, user, password: pw !== undefined && pw !== null ? String(t.render(pw, vars)) : undefined, flags };
   }
