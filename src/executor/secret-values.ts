@@ -11,9 +11,22 @@ import type { Inventory } from '../inventory/types.js';
  */
 export const SECRET_NAME = /^(?!.*[_-](?:files?|paths?|dirs?)$).*(?:password|passwd|passphrase|secret|token|api_?key|private_?key|credential|(?:^|[_-])pass(?:[_-]|$))/i;
 
-/** Whether a variable (or key) of this name holds a secret. */
+const nameCache = new Map<string, boolean>();
+
+/** Whether a variable (or key) of this name holds a secret (asked for every variable a template reads, so cached). */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  let secret = nameCache.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name);
+    if (nameCache.size < 10_000) nameCache.set(name, secret);
+  }
+  return secret;
+}
+
+/** Plain data (YAML/JSON mappings), not class instances such as a template's undefined value. */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Keys of a module result that are bookkeeping, not data a secret-named register holds. */
@@ -37,7 +50,7 @@ export class SecretValues {
     if (depth > 8 || value === null || value === undefined || typeof value === 'boolean') return;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return this.addText(String(value));
     if (Array.isArray(value)) for (const v of value) this.add(v, depth + 1);
-    else if (typeof value === 'object') {
+    else if (typeof value === 'object' && isPlainObject(value)) {
       const result = typeof (value as { changed?: unknown }).changed === 'boolean';
       for (const [k, v] of Object.entries(value)) if (!result || !RESULT_BOOKKEEPING.has(k)) this.add(v, depth + 1);
     }
