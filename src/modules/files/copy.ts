@@ -30,7 +30,7 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
       const p = join(dir, name);
       if (statSync(p).isDirectory()) await walk(p, posix.join(target, name));
       else {
-        const r = await writeContent(ctx, { ...ctx.args, dest: posix.join(target, name), content: readFileSync(p) });
+        const r = await writeContent(ctx, { ...ctx.args, mode: localMode(ctx.args.mode, p), follow: Boolean(ctx.args.follow), dest: posix.join(target, name), content: readFileSync(p) });
         if (r.failed) throw new Error(String(r.msg));
         changed ||= r.changed;
       }
@@ -38,6 +38,11 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
   };
   await walk(local, dest);
   return { changed, dest };
+}
+
+/** `mode: preserve` as the mode of a controller file (as Ansible's copy and template), else mode as given. */
+function localMode(mode: unknown, file: string): unknown {
+  return mode === 'preserve' ? (statSync(file).mode & 0o7777).toString(8).padStart(4, '0') : mode;
 }
 
 /** Ansible's copy module. */
@@ -64,13 +69,14 @@ export const copyModule: ModuleDef = {
     if (a.content !== undefined && a.content !== null) {
       if (a.src !== undefined) return { changed: false, failed: true, msg: 'src and content are mutually exclusive' };
       const text = typeof a.content === 'string' ? a.content : pyJson(a.content);
-      return writeContent(ctx, { ...a, dest, content: Buffer.from(text) });
+      return writeContent(ctx, { ...a, mode: a.mode === 'preserve' ? undefined : a.mode, follow: Boolean(a.follow), dest, content: Buffer.from(text) });
     }
     if (a.src === undefined || a.src === null) return { changed: false, failed: true, msg: 'src (or content) is required' };
     const src = String(a.src);
     if (a.remote_src) {
       const data = await ctx.conn.get(src, { become: ctx.become });
-      return writeContent(ctx, { ...a, dest, content: data, nameIfDir: posix.basename(src) });
+      const mode = a.mode === 'preserve' ? (await statPath(ctx, src, false, true)).mode : a.mode;
+      return writeContent(ctx, { ...a, mode, follow: Boolean(a.follow), dest, content: data, nameIfDir: posix.basename(src) });
     }
     const local = ctx.findFile('files', src);
     let st;
@@ -84,7 +90,7 @@ export const copyModule: ModuleDef = {
       const target = src.endsWith('/') ? dest : posix.join(dest, basename(local));
       return copyDir(ctx, local, target);
     }
-    return writeContent(ctx, { ...a, dest, content: readFileSync(local), nameIfDir: basename(local) });
+    return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest, content: readFileSync(local), nameIfDir: basename(local) });
   },
 };
 
@@ -112,6 +118,7 @@ export const templateModule: ModuleDef = {
       return { changed: false, failed: true, msg: `Could not find or access '${ctx.args.src}'` };
     }
     const rendered = ctx.render(text, { template_path: local, template_host: ctx.host });
-    return writeContent(ctx, { ...ctx.args, dest: String(ctx.args.dest), content: Buffer.from(rendered), nameIfDir: basename(local).replace(/\.j2$/, '') });
+    const a = ctx.args;
+    return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest: String(a.dest), content: Buffer.from(rendered), nameIfDir: basename(local).replace(/\.j2$/, '') });
   },
 };

@@ -1,6 +1,9 @@
 // Shared by lineinfile, blockinfile and replace: read the file, let a pure function edit the
 // text, then back up, write atomically and set attributes.
-import { applyAttrs, attrResult, backupFile, statPath, type PathStat } from '../remote/file-state.js';
+import { posix } from 'node:path';
+import { quote } from '../../connections/shell-quote.js';
+import { applyAttrs, attrResult, backupFile, octalMode, statPath, type PathStat } from '../remote/file-state.js';
+import { attrArg } from '../remote/write-content.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 
 export interface Edit {
@@ -9,12 +12,17 @@ export interface Edit {
   msg: string;
 }
 
-/** Apply `edit` to the file at path (missing file: `original` is undefined). */
+/**
+ * Apply `edit` to the file at path (missing file: `original` is undefined). As Ansible, a
+ * symlink is followed to the real file, which keeps its owner, group and mode; `create`
+ * makes missing parent directories.
+ */
 export async function editFile(ctx: ModuleContext, path: string, create: boolean, edit: (original: string | undefined) => Edit | ModuleResult, missingMsg?: string): Promise<ModuleResult> {
-  const st: PathStat = await statPath(ctx, path, false);
+  const st: PathStat = await statPath(ctx, path, false, true);
+  const real = st.realPath ?? path;
   if (st.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${path} is a directory !` };
   if (!st.exists && !create) return { changed: false, failed: true, rc: 257, msg: missingMsg ?? `Destination ${path} does not exist !` };
-  const original = st.exists ? (await ctx.conn.get(path, { become: ctx.become })).toString('utf8') : undefined;
+  const original = st.exists ? (await ctx.conn.get(real, { become: ctx.become })).toString('utf8') : undefined;
   const out = edit(original);
   if (!('text' in out) || typeof out.text !== 'string') return out as ModuleResult;
   const e = out as Edit;
@@ -22,16 +30,23 @@ export async function editFile(ctx: ModuleContext, path: string, create: boolean
   if (e.changed) {
     if (ctx.diff) result.diff = [{ before: original ?? '', after: e.text, before_header: `${path} (content)`, after_header: `${path} (content)` }];
     if (!ctx.check) {
-      if (ctx.args.backup && st.exists) result.backup = await backupFile(ctx, path);
-      await ctx.conn.put(Buffer.from(e.text), path, { mode: st.exists ? st.mode : undefined, become: ctx.become });
+      if (ctx.args.backup && st.exists) result.backup = await backupFile(ctx, real);
+      if (!st.exists) await makeParents(ctx, real);
+      await ctx.conn.put(Buffer.from(e.text), real, { mode: octalMode(ctx.args.mode), owner: attrArg(ctx.args.owner), group: attrArg(ctx.args.group), become: ctx.become });
     }
   }
-  const now = ctx.check ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, path, false);
-  if (now.exists && (await applyAttrs(ctx, path, ctx.args, now))) {
+  const now = ctx.check ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, real, false);
+  if (now.exists && (await applyAttrs(ctx, real, ctx.args, now))) {
     result.changed = true;
     result.msg = result.msg ? `${result.msg} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
   }
   return { ...result, ...(ctx.check ? {} : { path, ...pick(attrResult(path, now)) }) };
+}
+
+/** mkdir -p of a new file's directory (lineinfile/blockinfile `create`, as Ansible's makedirs). */
+async function makeParents(ctx: ModuleContext, file: string): Promise<void> {
+  const r = await ctx.conn.exec(`mkdir -p ${quote(posix.dirname(file))}`, { become: ctx.become });
+  if (r.rc !== 0) throw new Error(`could not create ${posix.dirname(file)}: ${r.stderr.trim()}`);
 }
 
 function pick(r: Record<string, unknown>): Record<string, unknown> {

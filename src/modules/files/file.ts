@@ -1,8 +1,27 @@
 // file: directories, empty files, links, removal, and attributes.
 import { posix } from 'node:path';
 import { quote } from '../../connections/shell-quote.js';
-import { applyAttrs, attrResult, statPath } from '../remote/file-state.js';
-import type { ModuleDef, ModuleResult } from '../types.js';
+import { applyAttrs, attrResult, normalizeMode, statPath } from '../remote/file-state.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
+
+/**
+ * mkdir -p, then the asked mode, owner and group on every directory it created, as Ansible.
+ * With an octal mode they are created under umask 077, so none is ever more open than asked.
+ */
+async function makeDirs(ctx: ModuleContext, path: string, a: Record<string, unknown>, exec: (cmd: string) => Promise<void>): Promise<void> {
+  const missing: string[] = [];
+  if (!ctx.check) {
+    const r = await ctx.conn.exec(`p=${quote(path)}; while [ ! -e "$p" ] && [ ! -L "$p" ]; do printf '%s\\n' "$p"; p=$(dirname "$p"); done`, { become: ctx.become });
+    missing.push(...r.stdout.split('\n').filter(Boolean).reverse());
+  }
+  const mode = normalizeMode(a.mode);
+  const dirs = missing.map(quote).join(' ');
+  const steps = [`${mode && /^[0-7]{4}$/.test(mode) ? 'umask 077; ' : ''}mkdir -p ${quote(path)}`];
+  if (dirs && a.owner !== undefined && a.owner !== null) steps.push(`chown ${quote(String(a.owner))} ${dirs}`);
+  if (dirs && a.group !== undefined && a.group !== null) steps.push(`chgrp ${quote(String(a.group))} ${dirs}`);
+  if (dirs && mode) steps.push(`chmod ${quote(mode)} ${dirs}`);
+  await exec(steps.join(' && '));
+}
 
 /** Ansible's file module. */
 export const fileModule: ModuleDef = {
@@ -26,10 +45,15 @@ export const fileModule: ModuleDef = {
   },
   async run(ctx) {
     const a = ctx.args;
-    const path = String(a.path);
-    const p = quote(path);
-    const st = await statPath(ctx, path, false);
+    let path = String(a.path);
+    let st = await statPath(ctx, path, false);
     const state = String(a.state ?? (st.exists ? (st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file') : 'file'));
+    if (st.type === 'link' && a.follow !== false && ['file', 'directory', 'touch'].includes(state)) {
+      // as Ansible (follow defaults to true): attributes go to the link's target, not the link
+      st = await statPath(ctx, path, false, true);
+      path = st.realPath ?? path;
+    }
+    const p = quote(path);
     const exec = async (cmd: string): Promise<void> => {
       if (ctx.check) return;
       const r = await ctx.conn.exec(cmd, { become: ctx.become });
@@ -47,7 +71,7 @@ export const fileModule: ModuleDef = {
         if (st.exists && st.type !== 'directory') return { changed: false, failed: true, path, msg: `${path} already exists as a ${st.type}` };
         if (!st.exists) {
           changed = true;
-          await exec(`mkdir -p ${p}`);
+          await makeDirs(ctx, path, a, exec);
         }
         break;
       case 'file':

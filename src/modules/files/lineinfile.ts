@@ -107,7 +107,7 @@ export const lineinfileModule: ModuleDef = {
   },
   async run(ctx) {
     if (ctx.args.state === 'absent') {
-      const st = await statPath(ctx, String(ctx.args.path), false);
+      const st = await statPath(ctx, String(ctx.args.path), false, true);
       if (!st.exists) return { changed: false, found: 0, msg: 'file not present' };
     }
     return editFile(ctx, String(ctx.args.path), Boolean(ctx.args.create), (orig) => lineInFile(orig, ctx.args));

@@ -17,6 +17,8 @@ export interface PathStat {
   atime?: number;
   checksum?: string;
   linkTarget?: string;
+  /** With statPath's follow: the path after resolving symlinks. */
+  realPath?: string;
 }
 
 /** sha1 hex of bytes, as Ansible's `checksum`. */
@@ -24,14 +26,20 @@ export function sha1(data: Buffer | string): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-/** Stat a path (without following a final symlink), with the sha1 of a regular file. */
-export async function statPath(ctx: ModuleContext, path: string, withChecksum = true): Promise<PathStat> {
-  const p = quote(path);
-  const cmd = `if [ -e ${p} ] || [ -L ${p} ]; then stat -c '%F|%a|%u|%g|%U|%G|%s|%Y|%X' ${p}; if [ -L ${p} ]; then readlink ${p}; elif [ -f ${p} ] && [ ${withChecksum ? 1 : 0} = 1 ]; then sha1sum < ${p} | cut -d' ' -f1; fi; else echo ABSENT; fi`;
+/**
+ * Stat a path (without following a final symlink), with the sha1 of a regular file. With
+ * `follow`, symlinks (in the last component or on the way) are first resolved with
+ * `readlink -f`, as Ansible's realpath: the result describes the real file and `realPath` names it.
+ */
+export async function statPath(ctx: ModuleContext, path: string, withChecksum = true, follow = false): Promise<PathStat> {
+  const resolve = follow ? 'r=$(readlink -f "$p" 2>/dev/null) && [ -n "$r" ] && p=$r; printf \'%s\\n\' "$p"; ' : '';
+  const cmd = `p=${quote(path)}; ${resolve}if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%a|%u|%g|%U|%G|%s|%Y|%X' "$p"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ] && [ ${withChecksum ? 1 : 0} = 1 ]; then sha1sum < "$p" | cut -d' ' -f1; fi; else echo ABSENT; fi`;
   const r = await ctx.conn.exec(cmd, { become: ctx.become });
   if (r.rc !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim()}`);
-  const [first = '', second = ''] = r.stdout.split('\n');
-  if (first === 'ABSENT') return { exists: false };
+  const lines = r.stdout.split('\n');
+  const realPath = follow ? lines.shift() || path : undefined;
+  const [first = '', second = ''] = lines;
+  if (first === 'ABSENT') return { exists: false, realPath };
   const [kind = '', mode = '', uid, gid, owner, group, size, mtime, atime] = first.split('|');
   const type = kind.includes('symbolic link') ? 'link' : kind.includes('directory') ? 'directory' : kind.includes('regular') ? 'file' : 'other';
   return {
@@ -47,7 +55,14 @@ export async function statPath(ctx: ModuleContext, path: string, withChecksum = 
     atime: Number(atime),
     checksum: type === 'file' && second ? second.trim() : undefined,
     linkTarget: type === 'link' ? second : undefined,
+    realPath,
   };
+}
+
+/** An octal mode (not a symbolic one) from a module's `mode`, as put() takes it. */
+export function octalMode(mode: unknown): string | undefined {
+  const m = normalizeMode(mode);
+  return m && /^[0-7]{4}$/.test(m) ? m : undefined;
 }
 
 /** Mode argument to an octal string, or a symbolic mode kept as is for chmod. */
@@ -95,12 +110,14 @@ export async function applyAttrs(ctx: ModuleContext, path: string, attrs: Attrs,
   return true;
 }
 
-/** Ansible's backup name: path.PID.YYYY-MM-DD@HH:MM:SS~ (copied with cp -p). */
+/** Ansible's backup name: path.PID.YYYY-MM-DD@HH:MM:SS~ (copied with cp -p, so with the file's owner and mode). */
 export async function backupFile(ctx: ModuleContext, path: string): Promise<string> {
   const d = new Date();
   const z = (n: number): string => String(n).padStart(2, '0');
   const name = `${path}.${process.pid}.${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}@${z(d.getHours())}:${z(d.getMinutes())}:${z(d.getSeconds())}~`;
-  const r = await ctx.conn.exec(`cp -p ${quote(path)} ${quote(name)}`, { become: ctx.become });
+  const b = quote(name);
+  // cp would write through a link (or into a file) already at the backup's name
+  const r = await ctx.conn.exec(`if [ -e ${b} ] || [ -L ${b} ]; then echo ${quote(`${name} already exists`)} >&2; exit 1; fi; umask 077; cp -p ${quote(path)} ${b}`, { become: ctx.become });
   if (r.rc !== 0) throw new Error(`backup of ${path} failed: ${r.stderr.trim()}`);
   return name;
 }

@@ -2,7 +2,7 @@
 // set attributes; honest in check mode; before/after for --diff.
 import { posix } from 'node:path';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { applyAttrs, attrResult, backupFile, diffText, sha1, statPath, type Attrs } from './file-state.js';
+import { applyAttrs, attrResult, backupFile, diffText, octalMode, sha1, statPath, type Attrs } from './file-state.js';
 
 export interface WriteRequest extends Attrs {
   dest: string;
@@ -11,6 +11,8 @@ export interface WriteRequest extends Attrs {
   force?: boolean;
   /** For dest given as a directory: the file name to use inside it. */
   nameIfDir?: string;
+  /** Ansible's `follow`: write through a symlink at dest to its target; without it the link is replaced by a file. */
+  follow?: boolean;
 }
 
 /** Put content at dest if it differs; returns Ansible's copy-shaped result. */
@@ -23,30 +25,43 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
   } else if (st.type === 'directory') {
     return { changed: false, failed: true, msg: `can not use content with a dir as dest` };
   }
+  if (st.type === 'link' && req.follow) {
+    st = await statPath(ctx, dest, true, true);
+    dest = st.realPath ?? dest;
+  }
   const checksum = sha1(req.content);
   const result: ModuleResult = { changed: false, dest, checksum, size: req.content.length };
   if (st.exists && req.force === false) return { ...result, ...attrResult(dest, st), changed: false, msg: 'file already exists' };
   const parent = posix.dirname(dest);
   if (!st.exists) {
     const pst = await statPath(ctx, parent, false);
-    if (!pst.exists) return { ...result, failed: true, msg: `Destination directory ${parent} does not exist` };
+    if (!pst.exists) {
+      // as Ansible: check mode predicts the write (an earlier task may create the directory), a real run fails
+      if (ctx.check) return { ...result, changed: true, msg: `Destination directory ${parent} does not exist yet` };
+      return { ...result, failed: true, msg: `Destination directory ${parent} does not exist` };
+    }
   }
   let changed = false;
-  if (!st.exists || st.checksum !== checksum) {
+  // a link that is not followed is replaced by a regular file even with the same content, as Ansible
+  if (!st.exists || st.type === 'link' || st.checksum !== checksum) {
     changed = true;
     if (ctx.diff) {
       const before = st.exists && st.type === 'file' ? diffText(await ctx.conn.get(dest, { become: ctx.become })) : '';
       result.diff = [{ before, after: diffText(req.content), before_header: dest, after_header: dest }];
     }
     if (!ctx.check) {
-      if (req.backup && st.exists) result.backup_file = await backupFile(ctx, dest);
-      // new files get the umask's mode unless one was asked for, as with Ansible
-      const keepMode = st.exists ? st.mode : undefined;
-      await ctx.conn.put(req.content, dest, { mode: keepMode, become: ctx.become });
+      if (req.backup && st.type === 'file') result.backup_file = await backupFile(ctx, dest);
+      // put keeps a replaced file's owner, group and mode; asked ones are set before the rename
+      await ctx.conn.put(req.content, dest, { mode: octalMode(req.mode), owner: attrArg(req.owner), group: attrArg(req.group), become: ctx.become });
     }
   }
   const after = ctx.check && changed ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, dest, false);
   if (after.exists && (await applyAttrs(ctx, dest, req, after))) changed = true;
   const final = ctx.check ? after : await statPath(ctx, dest, false);
   return { ...result, ...attrResult(dest, final), dest, changed, state: 'file' };
+}
+
+/** An owner/group argument for put, or undefined when not given. */
+export function attrArg(v: unknown): string | undefined {
+  return v === undefined || v === null || v === '' ? undefined : String(v);
 }
