@@ -100,14 +100,15 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
 
   const secrets = secretValues(inventory, extraVars);
   for (const pw of o.cliSecrets ?? []) secrets.add(pw);
+  const abort = new AbortController();
   const reporter: Reporter = chooseReporter({
     json: o.json,
     tty: Boolean(process.stdout.isTTY) && !o.json && !o.step,
     color: o.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
     verbose: o.verbose,
     stream: process.stdout,
+    signal: abort.signal,
   });
-  const abort = new AbortController();
   // every running command listens on this one signal: hundreds at once with -f 100 is normal
   setMaxListeners(0, abort.signal);
   let interrupts = 0;
