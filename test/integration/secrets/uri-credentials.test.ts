@@ -1,12 +1,14 @@
 // uri sends credentials (url_password, a user:pass@ URL, an Authorization header) without
 // ever putting them on a command line: a server that needs them reads every process's
-// command line while the request is in flight. Nor do they reach any output.
-import { test } from 'node:test';
+// command line while the request is in flight. Nor do they reach any output. Locally and
+// over ssh with become (sudo), where curl's config passes through sudo's stdin.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { assertNoSecrets, everyOutput } from './every-output.js';
 
 const PASSWORD = 'URI-PW-from-env-lookup';
@@ -14,6 +16,16 @@ const URL_PASSWORD = 'URI-PW-in-the-url';
 const TOKEN = 'URI-TOKEN-in-a-header';
 const REFUSED_PASSWORD = 'URI-PW-refused-url';
 const SECRETS = [PASSWORD, URL_PASSWORD, TOKEN, REFUSED_PASSWORD];
+
+let fleet: Fleet;
+
+before(async () => {
+  fleet = await startFleet({ hosts: 1, name: 'secrets-uri', subnet: 22 });
+});
+
+after(async () => {
+  await fleet?.stop();
+});
 
 /** Command lines of every process that show one of the secrets. */
 function leakingCommandLines(): string[] {
@@ -47,10 +59,13 @@ test('uri: credentials reach the server, never a process command line or any out
   const port = (server.address() as { port: number }).port;
   const dir = mkdtempSync(join(tmpdir(), 'secrets-uri-'));
   try {
+    const inv = join(dir, 'inv.yml');
+    const h = fleet.hosts[0]!;
+    writeFileSync(inv, `all:\n  hosts:\n    local1: {ansible_connection: local}\n    deploy1: {ansible_host: ${h.ip}, ansible_user: deploy, ansible_become: true, ansible_ssh_private_key_file: ${fleet.keyPath}, drover_ssh_known_hosts: ${fleet.knownHostsPath}}\n`);
     const pb = join(dir, 'site.yml');
     writeFileSync(
       pb,
-      `- hosts: localhost
+      `- hosts: all
   gather_facts: false
   vars:
     api_password: "{{ lookup('env', 'SECRETS_URI_PASSWORD') }}"
@@ -73,11 +88,11 @@ test('uri: credentials reach the server, never a process command line or any out
       ignore_errors: true
 `,
     );
-    const modes = await everyOutput(['play', pb], { cwd: dir, env: { SECRETS_URI_PASSWORD: PASSWORD, SECRETS_URI_TOKEN: TOKEN } });
+    const modes = await everyOutput(['play', pb, '-i', inv], { cwd: dir, env: { SECRETS_URI_PASSWORD: PASSWORD, SECRETS_URI_TOKEN: TOKEN } });
     for (const { name, res } of modes) assert.equal(res.code, 0, `${name}:\n${res.stdout}\n${res.stderr}`);
-    // five runs, three authorized requests each
-    assert.deepEqual(authorized.slice(0, 3), ['/password', '/in-url', '/header']);
-    assert.equal(authorized.length, 15);
+    // five runs on two hosts, three authorized requests each
+    assert.deepEqual(authorized.slice(0, 6).sort(), ['/header', '/header', '/in-url', '/in-url', '/password', '/password']);
+    assert.equal(authorized.length, 30);
     assert.deepEqual(leaks, [], 'no command line shows a credential');
     const verbose = modes.find((m) => m.name === '-v')!.res.stdout;
     assert.match(verbose, /"url": "http:\/\/urluser:\*\*\*\*\*\*\*\*@127\.0\.0\.1:1\/refused"/);
