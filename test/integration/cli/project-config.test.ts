@@ -89,3 +89,12 @@ test("a world-writable directory's ansible.cfg is not read, with a warning", asy
   assert.equal(res.stdout.trim(), '');
   assert.match(res.stderr, /world writable directory/);
 });
+
+test('~/.ansible.cfg when the current directory has no config', async () => {
+  const home = project({ '.ansible.cfg': `[defaults]\ninventory = ${join(root, 'home-inv.yml')}\n` });
+  writeFileSync(join(root, 'home-inv.yml'), INV);
+  const cwd = project({});
+  const res = await drover(['inventory', 'list'], { cwd, env: { HOME: home } });
+  assert.equal(res.code, 0, res.stderr);
+  assert.deepEqual(res.stdout.trim().split('\n'), ['one', 'two']);
+});
