@@ -2,6 +2,7 @@
 // at the end. Transports are imported lazily so `drover --version` never loads ssh2.
 import type { Connection, ConnectionFactory, HostVars } from '../connections/types.js';
 import { InputError } from '../cli/errors.js';
+import { TRANSPORT_ALIASES, unknownTransportMessage } from '../connections/transport-names.js';
 
 const loaders: Record<string, () => Promise<ConnectionFactory>> = {
   local: async () => (await import('../connections/local.js')).localConnectionFactory,
@@ -9,13 +10,11 @@ const loaders: Record<string, () => Promise<ConnectionFactory>> = {
   kubernetes: async () => (await import('../connections/kubernetes.js' as string)).kubernetesConnectionFactory,
 };
 
-/** Transport names `ansible_connection` may take, with Ansible's aliases. */
-const ALIASES: Record<string, string> = { paramiko: 'ssh', 'ansible.builtin.ssh': 'ssh', smart: 'ssh', 'ansible.builtin.local': 'local', kubectl: 'kubernetes', 'kubernetes.core.kubectl': 'kubernetes' };
-
-/** Which transport a host uses: its ansible_connection var, else the play's, else -c, else ssh. */
-export function transportFor(vars: HostVars, playConnection?: string, cliConnection?: string): string {
-  const t = String(vars.ansible_connection ?? playConnection ?? cliConnection ?? 'ssh');
-  return ALIASES[t] ?? t;
+/** Which transport a host uses: its ansible_connection var, else the play's, else -c, else ssh; `render` resolves a templated one. */
+export function transportFor(vars: HostVars, playConnection?: string, cliConnection?: string, render?: (template: string) => unknown): string {
+  let t = String(vars.ansible_connection ?? playConnection ?? cliConnection ?? 'ssh');
+  if (render && t.includes('{{')) t = String(render(t));
+  return TRANSPORT_ALIASES[t] ?? t;
 }
 
 /** Caches connections per host for the run. */
@@ -38,7 +37,7 @@ export class ConnectionPool {
     let f = this.factories.get(transport);
     if (!f) {
       const load = loaders[transport];
-      if (!load) throw new InputError(`unknown connection type '${transport}' (local, ssh, kubernetes)`, { field: 'ansible_connection' });
+      if (!load) throw new InputError(unknownTransportMessage(transport), { field: 'ansible_connection' });
       f = load();
       this.factories.set(transport, f);
     }

@@ -16,6 +16,7 @@ import { HostState } from './host-state.js';
 import { Limiter } from './limiter.js';
 import type { RunContext } from './run-context.js';
 import { serialBatches } from './serial.js';
+import { startsAt } from './start-at-task.js';
 import type { SecretValues } from './secret-values.js';
 import { flattenTasks } from '../playbook/load-playbook.js';
 import { tagsSelected, type TagFilter } from './tags.js';
@@ -65,11 +66,6 @@ interface Frame {
 }
 
 const TOP: Frame = { rescuable: false, extra: new Map(), handler: false };
-
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(name);
-}
 
 /** Executes one playbook run. */
 export class PlaybookRunner {
@@ -283,7 +279,7 @@ export class PlaybookRunner {
           let result: Vars;
           try {
             const vars = this.vars.forTask(h.name, undefined);
-            const conn = await this.pool.get(h.name, transportFor(vars, this.play.connection, this.o.cliConnection), vars);
+            const conn = await this.pool.get(h.name, transportFor(vars, this.play.connection, this.o.cliConnection, (t) => this.o.templar.render(t, vars)), vars);
             await conn.connect();
             const { rc, facts, stderr } = await gatherFacts(conn);
             if (rc !== 0) result = { failed: true, changed: false, msg: `fact gathering failed (rc=${rc}): ${stderr.trim()}` };
@@ -331,8 +327,7 @@ export class PlaybookRunner {
   private selected(task: Task): boolean {
     if (!tagsSelected(task.ctx.tags, this.o.tags)) return false;
     if (!this.startFound) {
-      const name = task.role ? `${task.role.name} : ${task.name ?? ''}` : task.name ?? '';
-      if (task.name && (globMatch(this.o.startAtTask!, task.name) || globMatch(this.o.startAtTask!, name))) this.startFound = true;
+      if (startsAt(task, this.o.startAtTask!)) this.startFound = true;
       else return false;
     }
     return true;

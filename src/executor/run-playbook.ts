@@ -12,9 +12,11 @@ import { maskDeep, maskError } from '../output/mask.js';
 import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
+import { checkConnectionChoice, checkStartAtTask } from './input-checks.js';
 import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
 import { isSecretName, secretValues } from './secret-values.js';
 import { tagsSelected } from './tags.js';
+import { routeYamlWarnings } from './yaml-warnings.js';
 
 export interface PlayOptions {
   playbooks: string[];
@@ -63,12 +65,15 @@ function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, ou
 
 /** Load, validate and run playbooks; returns the exit code. */
 export async function runPlaybook(o: PlayOptions): Promise<number> {
+  const yamlWarnings = routeYamlWarnings();
   const extraVars = parseExtraVars(o.extraVars);
   const firstDir = o.inline ? o.inline.dir : dirname(resolve(o.playbooks[0]!));
   const inventory: Inventory = await loadInventory(o.inventory, { playbookDir: firstDir });
   const loader = new PlaybookLoader(o.rolesPath ?? (process.env.DROVER_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean));
   const books = o.inline ? [o.inline] : o.playbooks.map((p) => loader.load(p));
   for (const b of books) checkHandlers(b);
+  checkConnectionChoice(o.connection, extraVars);
+  checkStartAtTask(books, o.startAtTask);
   const filter = { only: o.tags, skip: o.skipTags };
 
   if (o.syntaxCheck) {
@@ -122,6 +127,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
   const templar = createTemplar({ onVariable: (name, value) => isSecretName(name) && secrets.add(value) });
+  if (o.json) yamlWarnings.attach((message) => reporter.handle({ type: 'warning', message }));
   let exitCode: number = EXIT.OK;
   try {
     for (const playbook of books) {
@@ -155,6 +161,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     throw maskError(err, secrets.values);
   } finally {
     await reporter.finish();
+    yamlWarnings.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

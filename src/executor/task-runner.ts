@@ -245,7 +245,7 @@ export class TaskRunner {
       const target = task.ctx.delegateTo ? String(templar.render(task.ctx.delegateTo, vars)) : host;
       const connVars = target === host ? vars : this.rc.vars.hostView(target);
       if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
-      conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection), connVars);
+      conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
       await conn.connect();
     }
     const ctx: ModuleContext = {

@@ -1,7 +1,7 @@
 // The in-memory inventory: hosts and groups as sources add them, Ansible's variable merge
 // order, and host patterns.
 import { readFileSync } from 'node:fs';
-import { InputError } from '../cli/errors.js';
+import { InputError, type Location } from '../cli/errors.js';
 import type { Inventory, InventoryBuilder, InventoryGroup, InventoryHost } from './types.js';
 
 const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
@@ -40,26 +40,45 @@ export class InventoryData implements Inventory, InventoryBuilder {
     this.addChild('all', 'ungrouped');
   }
 
-  addGroup(name: string, vars: Record<string, unknown> = {}, parents: string[] = []): void {
+  addGroup(name: string, vars: Record<string, unknown> = {}, parents: string[] = [], where?: Location): void {
     let g = this.groups.get(name);
     if (!g) {
       g = { name, vars: {}, hosts: new Set(), children: new Set(), parents: new Set() };
       this.groups.set(name, g);
     }
     Object.assign(g.vars, vars);
-    for (const p of parents) this.addChild(p, name);
+    for (const p of parents) this.addChild(p, name, where);
     this.depthCache = undefined;
     this.varsCache.clear();
   }
 
-  /** Make `child` a child group of `parent`. */
-  addChild(parent: string, child: string): void {
+  /** Make `child` a child group of `parent`; a cycle in children is an input error naming its groups. */
+  addChild(parent: string, child: string, where?: Location): void {
     this.addGroup(parent);
     this.addGroup(child);
-    if (parent === child) return;
+    const cycle = this.childPath(child, parent);
+    if (cycle) {
+      throw new InputError(`group '${child}' cannot be a child of '${parent}': children would form a cycle (${[parent, ...cycle].join(' -> ')})`, { ...where, field: 'children' });
+    }
     this.groups.get(parent)!.children.add(child);
     this.groups.get(child)!.parents.add(parent);
     this.depthCache = undefined;
+  }
+
+  /** The groups from `from` down its children to `to` (both included), if `to` is reachable. */
+  private childPath(from: string, to: string): string[] | undefined {
+    const seen = new Set<string>();
+    const walk = (g: string): string[] | undefined => {
+      if (g === to) return [g];
+      if (seen.has(g)) return undefined;
+      seen.add(g);
+      for (const c of this.groups.get(g)?.children ?? []) {
+        const rest = walk(c);
+        if (rest) return [g, ...rest];
+      }
+      return undefined;
+    };
+    return walk(from);
   }
 
   addHost(name: string, vars: Record<string, unknown> = {}, groups: string[] = []): void {

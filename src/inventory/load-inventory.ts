@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../cli/errors.js';
-import { locationOf, parseYaml, readYamlFile } from '../playbook/yaml-source.js';
+import { keyLocation, locationOf, parseYaml, readYamlFile } from '../playbook/yaml-source.js';
+import { checkConnectionVar } from './check-connection.js';
 import { InventoryData } from './inventory-data.js';
 import { parseIniInventory } from './parse-ini.js';
 import { parseYamlInventory } from './parse-yaml.js';
@@ -48,6 +49,7 @@ function readVars(file: string): Record<string, unknown> {
   const v = readYamlFile(file);
   if (v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new InputError('a vars file must be a mapping', { ...(locationOf(v) ?? { file }) });
+  checkConnectionVar(v as Record<string, unknown>, keyLocation(v, 'ansible_connection') ?? { file });
   return v as Record<string, unknown>;
 }
 

@@ -1,5 +1,6 @@
 // Ansible's INI inventory: [group], [group:vars], [group:children], inline host vars.
 import { InputError } from '../cli/errors.js';
+import { checkConnectionVar } from './check-connection.js';
 import { expandHostRange } from './host-ranges.js';
 import type { InventoryData } from './inventory-data.js';
 
@@ -64,11 +65,13 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
     if (kind === 'vars') {
       const m = /^([^=\s]+)\s*=\s*(.*)$/.exec(content);
       if (!m) throw new InputError(`expected key=value in [${section}:vars]`, { file, line: lineNo, col: 1, field: content });
-      inv.addGroup(section, { [m[1]!]: literal(m[2]!.trim()) });
+      const value = { [m[1]!]: literal(m[2]!.trim()) };
+      checkConnectionVar(value, { file, line: lineNo, col: 1 });
+      inv.addGroup(section, value);
       return;
     }
     if (kind === 'children') {
-      inv.addChild(section, content.trim());
+      inv.addChild(section, content.trim(), { file, line: lineNo, col: 1 });
       return;
     }
     const words = splitWords(content);
@@ -78,6 +81,7 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
       const eq = w.indexOf('=');
       if (eq <= 0) throw new InputError(`expected key=value after the host name, got '${w}'`, { file, line: lineNo, col: raw.indexOf(w) + 1, field: hostPattern });
       vars[w.slice(0, eq)] = literal(w.slice(eq + 1));
+      if (w.slice(0, eq) === 'ansible_connection') checkConnectionVar(vars, { file, line: lineNo, col: raw.indexOf(w) + 1 });
     }
     let hostName = hostPattern!;
     const port = /^([^[\]:]+):(\d+)$/.exec(hostName);

@@ -1,6 +1,7 @@
 // Ansible's YAML inventory: groups with hosts (a mapping), vars and children, nested.
 import { InputError } from '../cli/errors.js';
 import { keyLocation, locationOf } from '../playbook/yaml-source.js';
+import { checkConnectionVar } from './check-connection.js';
 import { expandHostRange } from './host-ranges.js';
 import type { InventoryData } from './inventory-data.js';
 
@@ -18,7 +19,7 @@ export function parseYamlInventory(doc: unknown, file: string, inv: InventoryDat
 }
 
 function addGroup(name: string, body: unknown, owner: unknown, parent: string | undefined, file: string, inv: InventoryData): void {
-  inv.addGroup(name, {}, parent && parent !== 'all' ? [parent] : []);
+  inv.addGroup(name, {}, parent && parent !== 'all' ? [parent] : [], keyLocation(owner, name) ?? { file });
   if (body === null || body === undefined) return;
   if (!isMapping(body)) throw new InputError(`group '${name}' must be a mapping with hosts, vars or children`, { ...(keyLocation(owner, name) ?? { file }), field: name });
   for (const key of Object.keys(body)) {
@@ -26,12 +27,14 @@ function addGroup(name: string, body: unknown, owner: unknown, parent: string | 
   }
   if (body.vars !== undefined && body.vars !== null) {
     if (!isMapping(body.vars)) throw new InputError(`vars of group '${name}' must be a mapping`, { ...(keyLocation(body, 'vars') ?? { file }), field: 'vars' });
+    checkConnectionVar(body.vars, keyLocation(body.vars, 'ansible_connection') ?? { file });
     inv.addGroup(name, body.vars);
   }
   if (body.hosts !== undefined && body.hosts !== null) {
     if (!isMapping(body.hosts)) throw new InputError(`hosts of group '${name}' must be a mapping of host names (not a list)`, { ...(keyLocation(body, 'hosts') ?? { file }), field: 'hosts' });
     for (const [host, vars] of Object.entries(body.hosts)) {
       if (vars !== null && vars !== undefined && !isMapping(vars)) throw new InputError(`vars of host '${host}' must be a mapping`, { ...(keyLocation(body.hosts, host) ?? { file }), field: host });
+      checkConnectionVar(vars as Record<string, unknown> | null, keyLocation(vars, 'ansible_connection') ?? { file });
       let names: string[];
       try {
         names = expandHostRange(host);
@@ -45,7 +48,7 @@ function addGroup(name: string, body: unknown, owner: unknown, parent: string | 
     if (!isMapping(body.children)) throw new InputError(`children of group '${name}' must be a mapping of groups`, { ...(keyLocation(body, 'children') ?? { file }), field: 'children' });
     for (const [child, childBody] of Object.entries(body.children)) {
       addGroup(child, childBody, body.children, name, file, inv);
-      inv.addChild(name, child);
+      inv.addChild(name, child, keyLocation(body.children, child) ?? { file });
     }
   }
 }

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, type Location } from '../cli/errors.js';
+import { canonicalTransport, unknownTransportMessage } from '../connections/transport-names.js';
 import { findModule, moduleNames } from '../modules/index.js';
 import { unknownArgs } from '../modules/args.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
@@ -111,7 +112,13 @@ export class PlaybookLoader {
 
   private loadPlays(file: string, stack: string[], from: Location | undefined): Play[] {
     if (stack.includes(file)) throw new InputError(`import_playbook cycle: ${[...stack, file].join(' -> ')}`, from ?? { file });
-    return this.playsFrom(readYamlFile(file, from), file, stack);
+    const doc = readYamlFile(file, from);
+    // an empty file, `[]` or only comments is a mistake (a wrong path, a truncated file), not a no-op
+    if (doc === null || (Array.isArray(doc) && doc.length === 0)) {
+      const what = doc === null ? 'empty playbook, nothing to do' : 'a playbook must contain at least one play';
+      throw new InputError(from ? `${what}: ${file}` : what, from ?? { file });
+    }
+    return this.playsFrom(doc, file, stack);
   }
 
   /** Build a playbook from data already in memory (drover run's one-task play). */
@@ -181,7 +188,7 @@ export class PlaybookLoader {
       maxFailPercentage: maxFail,
       anyErrorsFatal: ctx.anyErrorsFatal ?? false,
       forceHandlers: asBool(raw.force_handlers, raw, 'force_handlers') ?? false,
-      connection: raw.connection !== undefined ? String(raw.connection) : undefined,
+      connection: raw.connection !== undefined ? playConnection(raw) : undefined,
       vars: playVars,
       varsFiles,
       sections: [pre, [...roleItems, ...tasks], post],
@@ -441,6 +448,13 @@ export class PlaybookLoader {
     }
     return items;
   }
+}
+
+/** A play's `connection:`; a name Drover has no connection for fails here, unless templated. */
+function playConnection(raw: Raw): string {
+  const name = String(raw.connection);
+  if (!name.includes('{{') && !canonicalTransport(name)) fail(unknownTransportMessage(name), raw, 'connection');
+  return name;
 }
 
 function yamlIn(dir: string, base: string): string | undefined {

@@ -23,6 +23,23 @@ export function keyLocation(value: unknown, key: string): Location | undefined {
   return p?.keys.get(key) ?? p?.at;
 }
 
+/** Receives warnings found while reading YAML (duplicate keys); stderr unless a run routes them. */
+export type YamlWarningListener = (message: string) => void;
+
+const toStderr: YamlWarningListener = (message) => process.stderr.write(`[WARNING]: ${message}\n`);
+let warningListener: YamlWarningListener = toStderr;
+
+/** Route YAML warnings (a run also emits them as events); undefined restores stderr. Returns the previous one. */
+export function setYamlWarningListener(listener: YamlWarningListener | undefined): YamlWarningListener {
+  const previous = warningListener;
+  warningListener = listener ?? toStderr;
+  return previous;
+}
+
+function yamlWarning(message: string): void {
+  warningListener(message);
+}
+
 interface ConvertContext {
   doc: Document;
 }
@@ -53,7 +70,10 @@ function convert(node: Node | null | undefined, file: string, lines: LineCounter
         continue;
       }
       const key = isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, file, lines, anchors, ctx));
-      keys.set(key, pos(keyNode?.range?.[0]));
+      const at = pos(keyNode?.range?.[0]);
+      // Ansible warns and lets the last value win: a silently dropped `when:` or `become:` hides bugs
+      if (keys.has(key)) yamlWarning(`${at.file}:${at.line}:${at.col}: found a duplicate dict key (${key}); using the last defined value only (first at line ${keys.get(key)!.line})`);
+      keys.set(key, at);
       out[key] = convert(pair.value as Node, file, lines, anchors, ctx);
     }
     return out;
@@ -76,7 +96,7 @@ function convert(node: Node | null | undefined, file: string, lines: LineCounter
 export function parseYaml(text: string, file: string): unknown {
   const lines = new LineCounter();
   // YAML 1.1 booleans (yes/no/on/off) are what Ansible content is written in; duplicate keys
-  // are accepted (last wins) as Ansible does
+  // are accepted (last wins, with a warning from convert) as Ansible does
   const docs = parseAllDocuments(text, { lineCounter: lines, version: '1.1', uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) return null;
