@@ -6,10 +6,10 @@ import type { Inventory } from '../inventory/types.js';
 /**
  * Variable names that hold secrets: `password`, `passwd`, `passphrase`, `secret`, `token`,
  * `api_key`/`apikey`, `private_key`, `credential` anywhere in the name, or `pass` as a whole
- * `_`/`-` separated word (`ansible_become_pass`); names ending in `_file`, `_path` or `_dir`
- * (where a secret lives, like `private_key_file`) are not secret.
+ * `_`/`-` separated word or at the end (`ansible_become_pass`, `rootpass`); names ending in
+ * `_file`, `_path` or `_dir` (where a secret lives, like `private_key_file`) are not secret.
  */
-export const SECRET_NAME = /^(?!.*[_-](?:files?|paths?|dirs?)$).*(?:password|passwd|passphrase|secret|token|api_?key|private_?key|credential|(?:^|[_-])pass(?:[_-]|$))/i;
+export const SECRET_NAME = /^(?!.*[_-](?:files?|paths?|dirs?)$).*(?:password|passwd|passphrase|secret|token|api_?key|private_?key|credential|(?:^|[_-])pass(?:[_-]|$)|pass$)/i;
 
 const nameCache = new Map<string, boolean>();
 

@@ -5,10 +5,10 @@ import { isSecretName, SecretValues } from '../../../src/executor/secret-values.
 import { maskDeep, maskValues } from '../../../src/output/mask.js';
 
 test('secret names: the words match anywhere in the name, file locations do not', () => {
-  for (const name of ['password', 'db_password', 'db_password_old', 'DB_PASSWORD', 'dbPassword', 'passwd', 'ssh_passphrase', 'key_passphrase_2', 'secret_key', 'aws_secret_access_key', 'client_secret', 'api_token', 'token', 'github_token_rw', 'api_key', 'apikey', 'private_key', 'tls_private_key_pem', 'credentials', 'db_credential', 'ansible_become_pass', 'ansible_ssh_pass', 'pass', 'vault-pass-id', 'PGPASSWORD']) {
+  for (const name of ['password', 'db_password', 'db_password_old', 'DB_PASSWORD', 'dbPassword', 'passwd', 'ssh_passphrase', 'key_passphrase_2', 'secret_key', 'aws_secret_access_key', 'client_secret', 'api_token', 'token', 'github_token_rw', 'api_key', 'apikey', 'private_key', 'tls_private_key_pem', 'credentials', 'db_credential', 'ansible_become_pass', 'ansible_ssh_pass', 'pass', 'vault-pass-id', 'rootpass', 'PGPASSWORD']) {
     assert.equal(isSecretName(name), true, name);
   }
-  for (const name of ['private_key_file', 'ansible_ssh_private_key_file', 'password_file', 'token_path', 'secrets_dir', 'user', 'passive_mode', 'bypass_proxy', 'compass', 'keepalive', 'host_key_checking', 'ssh_key_type']) {
+  for (const name of ['private_key_file', 'ansible_ssh_private_key_file', 'password_file', 'token_path', 'secrets_dir', 'user', 'passive_mode', 'bypass_proxy', 'passenger', 'keepalive', 'host_key_checking', 'ssh_key_type']) {
     assert.equal(isSecretName(name), false, name);
   }
 });
