@@ -113,6 +113,7 @@ const SITE = `- hosts: all
     - {name: template through a link, template: {src: tpl.j2, dest: "{{ base }}/link-templatef", follow: true}}
     - {name: copy onto a link without follow, copy: {content: "new\\n", dest: "{{ base }}/link-copy"}}
     - {name: template onto a link without follow, template: {src: tpl.j2, dest: "{{ base }}/link-template"}}
+    - {name: file through a link, file: {path: "{{ base }}/link-file", state: file, mode: "0600"}}
     - {name: a new file with asked attributes, copy: {content: "secret\\n", dest: "{{ base }}/asked", owner: nobody, group: nogroup, mode: "0600"}}
     - {name: directories with a mode, file: {path: "{{ base }}/d1/d2/d3", state: directory, mode: "0700"}}
     - {name: mode preserve, copy: {src: script.sh, dest: "{{ base }}/preserved", mode: preserve}}
@@ -170,6 +171,9 @@ link-template regular file root:root 644
   | x=2
 real-template regular file nobody:nogroup 640
   | a=1
+link-file symbolic link
+real-file regular file nobody:nogroup 600
+  | a=1
 `;
 
 const CREATED = `asked regular file nobody:nogroup 600
@@ -209,7 +213,7 @@ test('changing a file keeps its owner, group and mode (lineinfile, blockinfile, 
   }
 });
 
-test('symlinks: lineinfile, blockinfile, replace (and copy, template with follow) write the target, which keeps its attributes; without follow the link becomes a 0644 file, never 0777', async () => {
+test('symlinks: lineinfile, blockinfile, replace (copy, template with follow) write the target, which keeps its attributes, file sets attributes on the target; without follow the link becomes a 0644 file, never 0777', async () => {
   const run = await runSite();
   for (const t of targets) assert.equal(listing(t, pathsOf(LINKS)), LINKS, `state on ${t.name}; run: ${run.stdout.slice(-2000)}`);
 });
@@ -288,8 +292,8 @@ test('ansible-playbook leaves the same state as Drover on the same tasks (locall
   // the shared playbook without what Ansible cannot do here (become to nobody needs ACLs for its temp files; fetch's traversal)
   const tasks = SITE.split('\n    - ').slice(1).filter((t) => !/as another user|fetch/.test(t));
   const pb = join(dir, 'parity.yml');
-  writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${[...tasks, '{name: file follows a link, file: {path: "{{ base }}/link-file", state: file, mode: "0600"}}'].map((t) => `    - ${t.trimEnd()}`).join('\n')}\n`);
-  const paths = [...pathsOf(KEPT), ...pathsOf(LINKS), 'link-file', 'real-file', ...pathsOf(CREATED).filter((p) => p !== 'nobody/f')];
+  writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.map((t) => `    - ${t.trimEnd()}`).join('\n')}\n`);
+  const paths = [...pathsOf(KEPT), ...pathsOf(LINKS), ...pathsOf(CREATED).filter((p) => p !== 'nobody/f')];
   const seen: Record<string, string> = {};
   for (const tool of ['ansible', 'drover'] as const) {
     const t: Target = { name: tool, vars: '', base: join(dir, `parity-${tool}`), escape: '', sh: local };
@@ -300,7 +304,7 @@ test('ansible-playbook leaves the same state as Drover on the same tasks (locall
     seen[tool] = listing(t, paths);
   }
   assert.equal(seen.drover, seen.ansible);
-  assert.match(seen.drover!, /^real-file regular file nobody:nogroup 600$/m, 'file follows a link to its target');
+  assert.match(seen.drover!, /^real-file regular file nobody:nogroup 600$/m, 'the listing is real');
 });
 
 function walk(d: string): string[] {
