@@ -14,6 +14,7 @@ import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
 import { checkConnectionChoice, checkStartAtTask } from './input-checks.js';
 import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
+import { saveRetryFile } from './retry-file.js';
 import { isSecretName, secretValues } from './secret-values.js';
 import { tagsSelected } from './tags.js';
 import { routeYamlWarnings } from './yaml-warnings.js';
@@ -40,6 +41,8 @@ export interface PlayOptions {
   log(line: string): void;
   /** Build the playbook in memory instead of loading files (drover run). */
   inline?: Playbook;
+  /** Write failed/unreachable hosts to a retry file: true for NAME.retry, or this path. */
+  retryFile?: true | string;
   /** -u, -b, -K... and the config file: variables under all others (see connections/cli-defaults.ts). */
   cliDefaults?: Record<string, unknown>;
   /** Passwords typed for -k/-K: masked in every output. */
@@ -128,6 +131,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
   const templar = createTemplar({ onVariable: (name, value) => isSecretName(name) && secrets.add(value) });
   if (o.json) yamlWarnings.attach((message) => reporter.handle({ type: 'warning', message }));
+  const retryNotes: string[] = [];
   let exitCode: number = EXIT.OK;
   try {
     for (const playbook of books) {
@@ -153,6 +157,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
       });
       reporter.handle({ type: 'playbook_start', file: playbook.file, check: o.check });
       const summary = await runner.run();
+      const note = saveRetryFile(playbook.file, o.retryFile, summary.stats);
+      if (note) retryNotes.push(note);
       exitCode = summary.exitCode;
       if (summary.interrupted || exitCode !== EXIT.OK) break;
     }
@@ -165,5 +171,6 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  for (const note of retryNotes) process.stderr.write(`${note}\n`);
   return exitCode;
 }
