@@ -2,6 +2,7 @@
 // other hosts), in Kubernetes' documented order: stop apiservers, stop etcd, move old data
 // aside (never delete), restore every member, start etcd together, prove the result, start
 // apiservers. Each step is checked before the next one starts.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
@@ -119,7 +120,8 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreReport> {
       if (r.rc !== 0) throw new Error(`moving ${o.dataDir} aside on ${m.name} failed: ${r.stderr.trim()}`);
       if (r.stdout.includes('moved')) report.movedAside[m.name] = aside;
     }
-    const remote = `/var/tmp/drover-restore-${stamp}.db`;
+    // a name nobody can guess: a file planted at a known name in /var/tmp would be replaced keeping its owner
+    const remote = `/var/tmp/drover-restore-${stamp}-${randomBytes(6).toString('hex')}.db`;
     for (const m of members) {
       await m.conn.put(data, remote, { mode: '0600' });
       await run(
