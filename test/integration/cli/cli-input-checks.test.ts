@@ -56,6 +56,9 @@ test('-c with an unknown connection: exit 5 before anything runs, for play and r
   const run = await drover(['run', 'localhost', '-c', 'telnet', '-a', `touch ${dir}/marker`]);
   assert.equal(run.code, 5);
   assert.match(run.stderr, /unknown connection type 'telnet'/);
+  const extra = await drover(['play', pb, '-e', 'ansible_connection=rsh']);
+  assert.equal(extra.code, 5);
+  assert.match(extra.stderr, /-e: unknown connection type 'rsh'/);
   assert.equal(existsSync(join(dir, 'marker')), false);
   // Ansible's names for our connections still work
   const alias = await drover(['play', pb, '-c', 'ansible.builtin.local']);

@@ -115,6 +115,7 @@ test('setup and gather_facts as tasks put facts in the host\'s facts, as the pla
     pb,
     `- hosts: fleet
   gather_facts: false
+  vars: {ansible_system: from-play-vars}
   tasks:
     - name: before
       debug: {msg: "{{ ansible_hostname | default('none') }}"}
@@ -128,7 +129,6 @@ test('setup and gather_facts as tasks put facts in the host\'s facts, as the pla
       debug: {msg: "{{ ansible_facts.distribution }} {{ ansible_user_id }} {{ hostvars[inventory_hostname].ansible_hostname }}"}
     - name: a play var outranks a fact, as with gathered facts
       debug: {msg: "{{ ansible_system }}"}
-      vars: {ansible_system: from-task-vars}
 `,
   );
   const res = await drover(['play', pb, '-i', inventory, '--json']);
@@ -138,7 +138,7 @@ test('setup and gather_facts as tasks put facts in the host\'s facts, as the pla
     assert.equal(msg('before', h), 'none');
     assert.equal(msg('after setup', h), `${h} ${h} Linux none`);
     assert.equal(msg('after gather_facts', h), `Debian root ${h}`);
-    assert.equal(msg('a play var outranks a fact, as with gathered facts', h), 'from-task-vars');
+    assert.equal(msg('a play var outranks a fact, as with gathered facts', h), 'from-play-vars');
   }
   assert.equal(jsonSummary(res.stdout).exitCode, 0);
 });
