@@ -153,8 +153,7 @@ test('a secret from each source is masked in plain, -v, --json, --json -v and te
       // the run really printed the values (masked): the failing task failed, the marker is visible
       assert.equal(res.code, 2, `${name}: exit code\n${res.stdout}\n${res.stderr}`);
       assert.match(res.stdout, /\*\*\*\*\*\*\*\*/, `${name}: masked values shown`);
-      // (the terminal view does not show debug messages)
-      if (name !== 'terminal') assert.match(res.stdout, /VISIBLE-key-file-path/, `${name}: the _file var is not masked`);
+      assert.match(res.stdout, /VISIBLE-key-file-path/, `${name}: the _file var is not masked`);
     }
     const verbose = modes.find((m) => m.name === '-v')!.res.stdout;
     // the failure message and the command's stdout/stderr are there, with every value masked
