@@ -77,7 +77,7 @@ export class SecretValues {
   private addText(text: string): void {
     if (text.length < MIN_LENGTH || text.includes('{{') || FLAG_WORDS.has(text.toLowerCase())) return;
     // the forms a value takes inside JSON text and inside a URL are the same secret
-    const forms = [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)];
+    const forms = [text, JSON.stringify(text).slice(1, -1), urlEncoded(text)];
     let grew = false;
     for (const f of forms) {
       if (this.seen.has(f)) continue;
@@ -86,6 +86,15 @@ export class SecretValues {
       grew = true;
     }
     if (grew) this.values.sort((a, b) => b.length - a.length);
+  }
+}
+
+/** The value as a URL carries it; a lone surrogate (which encodeURIComponent rejects) keeps it as is. */
+function urlEncoded(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

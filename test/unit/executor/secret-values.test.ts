@@ -25,6 +25,8 @@ test('secret values: nested under secret names, JSON and URL forms, results with
   s.addNamed('api_token', { changed: true, rc: 0, msg: 'All items completed', stdout: 'tok-123456' });
   assert.ok(s.values.includes('tok-123456'));
   assert.ok(!s.values.includes('All items completed'), 'bookkeeping of a registered result is not a secret');
+  s.add('lone\uD800surrogate');
+  assert.ok(s.values.includes('lone\uD800surrogate'), 'a value no URL can carry is still masked (and does not throw)');
   s.add('{{ lookup("env", "X") }}');
   assert.ok(!s.values.some((v) => v.includes('{{')), 'a template is not a value');
   for (let i = 1; i < s.values.length; i++) assert.ok(s.values[i - 1]!.length >= s.values[i]!.length, 'longest first');
