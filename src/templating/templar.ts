@@ -7,6 +7,7 @@ import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { pyRepr, pyStr } from './python-repr.js';
+import { installPythonTruthiness } from './python-truthiness.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
 import { Undefined } from './undefined-value.js';
@@ -60,6 +61,7 @@ function patchRuntime(): void {
   if (patched) return;
   patched = true;
   nunjucks.installJinjaCompat();
+  installPythonTruthiness(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

@@ -1,0 +1,14 @@
+// Divergences the differential harness found and Drover fixed: each group runs its cases
+// through real Ansible (ansible-core's Templar) and Drover and demands identical results.
+// The full corpus is `npm run differential`; it is not part of npm test while known
+// divergences remain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { divergencesFrom } from './same-as-ansible.js';
+
+test('empty lists and dicts are false in if, not, or, and, inline if and conditions (Python truthiness)', () => {
+  const exprs = ["{{ 'x' if el else 'y' }}", "{{ 'x' if ed else 'y' }}", "{{ el or 'fallback' }}", "{{ ed or 'fallback' }}", '{{ not el }}', '{{ not ed }}', "{{ el and 'x' }}", "{{ d and 'x' }}", "{{ l or 'x' }}"];
+  const templates = ['{% if el %}yes{% else %}no{% endif %}', '{% if ed %}yes{% else %}no{% endif %}', '{% if not el %}empty{% endif %}', '{% if el or ed %}any{% else %}none{% endif %}', '{% if l and d %}both{% endif %}'];
+  const conds = ['not el', 'not ed', 'el and d', 'not (el or ed)', 'l and not el'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(templates, ['text']), ...divergencesFrom(conds, ['cond'])], []);
+});
