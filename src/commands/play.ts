@@ -42,6 +42,7 @@ ${EXIT_CODE_HELP}`;
     'retry-file-path': Flags.string({ description: 'write the retry file here instead (implies --retry-file)', helpValue: 'PATH' }),
     step: Flags.boolean({ description: 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)', default: false }),
     color: Flags.boolean({ description: 'colour output (default: on a terminal, unless NO_COLOR)', allowNo: true }),
+    yes: Flags.boolean({ description: 'answer every pause prompt with its default (or empty) instead of asking', default: false }),
   };
 
   async run(): Promise<void> {
@@ -74,6 +75,7 @@ ${EXIT_CODE_HELP}`;
       syntaxCheck: flags['syntax-check'],
       retryFile: flags['retry-file-path'] ?? (flags['retry-file'] || undefined),
       color: flags.color,
+      yes: flags.yes,
       log: (line) => this.log(line),
     });
     if (code !== EXIT.OK) this.exit(code);

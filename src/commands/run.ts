@@ -32,6 +32,7 @@ ${EXIT_CODE_HELP}`;
     diff: Flags.boolean({ char: 'D', description: 'show before/after for changed files', default: false }),
     gather: Flags.boolean({ description: 'gather facts first', default: false }),
     color: Flags.boolean({ description: 'colour output', allowNo: true }),
+    yes: Flags.boolean({ description: 'answer every pause prompt with its default (or empty) instead of asking', default: false }),
   };
 
   async run(): Promise<void> {
@@ -61,6 +62,7 @@ ${EXIT_CODE_HELP}`;
       tags: [],
       skipTags: [],
       color: flags.color,
+      yes: flags.yes,
       log: (line) => this.log(line),
     });
     if (code !== EXIT.OK) this.exit(code);

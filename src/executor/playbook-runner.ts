@@ -9,6 +9,8 @@ import type { DroverEvent, HostStats, HostStatus } from '../output/events.js';
 import type { PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Block, Item, Play, Playbook, RoleContext, Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
+import { findModule } from '../modules/index.js';
+import type { Prompter } from '../output/prompter.js';
 import type { Templar } from '../templating/types.js';
 import { ConnectionPool, transportFor } from './connection-pool.js';
 import { gatherFacts } from './facts.js';
@@ -45,6 +47,8 @@ export interface RunOptions {
   /** --step: asked before each task (not meta); false skips the task. */
   step?: (taskName: string) => Promise<boolean>;
   signal: AbortSignal;
+  /** The person at the terminal, for pause (absent: nobody can answer). */
+  prompter?: Prompter;
   emit(event: DroverEvent): void;
   /** Values never to print; the runner adds play, role and task vars, facts and registers named like secrets. */
   secrets?: SecretValues;
@@ -94,6 +98,7 @@ export class PlaybookRunner {
       diff: o.diff,
       verbosity: o.verbosity,
       signal: o.signal,
+      prompter: o.prompter,
       playbookDir: o.playbook.dir,
       cliConnection: o.cliConnection,
       get playConnection() {
@@ -339,7 +344,9 @@ export class PlaybookRunner {
     if (this.o.step && !(await this.o.step(this.taskName(task)))) return;
     if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
     let targets = hosts;
-    if (task.ctx.runOnce) targets = hosts.slice(0, 1);
+    // pause runs once for the batch (Ansible's BYPASS_HOST_LOOP), sharing its result as run_once does
+    const once = task.ctx.runOnce || Boolean(findModule(task.action)?.bypassHostLoop);
+    if (once) targets = hosts.slice(0, 1);
     this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: targets.map((h) => h.name) });
     const throttle = task.ctx.throttle && task.ctx.throttle > 0 ? new Limiter(task.ctx.throttle) : undefined;
     const before = new Set(hosts.filter((h) => h.failed).map((h) => h.name));
@@ -348,11 +355,13 @@ export class PlaybookRunner {
         this.limiter.run(async () => {
           const go = async () => {
             const outcome = await this.tasks.run(task, h.name, frame.extra.get(h.name));
-            if (task.ctx.runOnce && task.register) {
+            if (once && task.register) {
               // run_once shares its registered result with every host of the batch
               for (const other of hosts) if (other !== h) this.vars.setFacts(other.name, { [task.register]: outcome.result }, false);
             }
             this.record(task, h, outcome.status, outcome.result, frame);
+            // a failed run_once task (an unanswered pause gate) stops every host of the batch, as in Ansible
+            if (once && outcome.status === 'failed' && task.ctx.ignoreErrors !== true) for (const other of hosts) other.failed = true;
           };
           return throttle ? throttle.run(go) : go();
         }),

@@ -1,5 +1,6 @@
 // What every part of the executor shares during one run.
 import type { DroverEvent, HostStatus } from '../output/events.js';
+import type { Prompter } from '../output/prompter.js';
 import type { Task } from '../playbook/model.js';
 import type { Templar } from '../templating/types.js';
 import type { ConnectionPool } from './connection-pool.js';
@@ -13,6 +14,8 @@ export interface RunContext {
   diff: boolean;
   verbosity: number;
   signal: AbortSignal;
+  /** The person at the terminal, for pause. */
+  prompter?: Prompter;
   playbookDir: string;
   playConnection?: string;
   cliConnection?: string;

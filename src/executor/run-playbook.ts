@@ -6,7 +6,7 @@ import { parseExtraVars } from '../cli/extra-vars.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
-import { chooseReporter } from '../output/choose-reporter.js';
+import { choosePrompter, chooseReporter } from '../output/choose-reporter.js';
 import type { Reporter } from '../output/events.js';
 import { maskDeep, maskError } from '../output/mask.js';
 import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
@@ -37,6 +37,8 @@ export interface PlayOptions {
   listTasks?: boolean;
   syntaxCheck?: boolean;
   color?: boolean;
+  /** --yes: every pause prompt takes its default answer (or empty) without asking. */
+  yes?: boolean;
   /** Print a line for list/syntax modes (the reporter owns stdout otherwise). */
   log(line: string): void;
   /** Build the playbook in memory instead of loading files (drover run). */
@@ -117,6 +119,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     stream: process.stdout,
     signal: abort.signal,
   });
+  const prompter = choosePrompter(reporter, { assumeYes: Boolean(o.yes), json: o.json });
   // every running command listens on this one signal: hundreds at once with -f 100 is normal
   setMaxListeners(0, abort.signal);
   let interrupts = 0;
@@ -152,6 +155,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         cliDefaults: o.cliDefaults,
         step: o.step,
         signal: abort.signal,
+        prompter,
         emit: (e) => reporter.handle(maskDeep(e, secrets.values)),
         secrets,
       });

@@ -261,6 +261,7 @@ export class TaskRunner {
       render: (text, extraVars) => templar.renderString(text, extraVars ? { ...vars, ...extraVars } : vars),
       evaluate: (expr) => templar.evaluate(expr, vars),
       signal: this.rc.signal,
+      prompter: this.rc.prompter,
       verbosity: this.rc.verbosity,
     };
     const r: ModuleResult = await def.run(ctx);

@@ -3,6 +3,7 @@
 // A module plans from facts it reads, and in check mode stops after planning: it must
 // report what *would* change without changing anything.
 import type { BecomeOptions, Connection } from '../connections/types.js';
+import type { Prompter } from '../output/prompter.js';
 
 /** Ansible's result shape; extra keys are allowed and become part of `register`. */
 export interface ModuleResult {
@@ -52,6 +53,8 @@ export interface ModuleContext {
   verbosity: number;
   /** Abort signal for long waits (pause, wait_for, until loops). */
   signal: AbortSignal;
+  /** The person at the terminal (pause's prompt and countdown); absent means nobody can answer. */
+  prompter?: Prompter;
 }
 
 export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'path' | 'list' | 'dict' | 'raw';
@@ -74,6 +77,8 @@ export interface ModuleDef {
   freeForm?: boolean;
   /** Runs only on the controller and never touches ctx.conn (debug, set_fact, assert...). */
   controllerOnly?: boolean;
+  /** Runs once for the batch, like run_once (Ansible's BYPASS_HOST_LOOP): pause asks one question, not one per host. */
+  bypassHostLoop?: boolean;
   /** Declared arguments; unknown keys are an input error at load time. */
   args: Record<string, ArgSpec>;
   /** setup/gather_facts: the ansible_facts returned are the host's gathered facts, not set_fact's. */

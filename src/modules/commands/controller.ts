@@ -1,7 +1,9 @@
 // Modules that run on the controller only: debug, set_fact, assert, fail, pause.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TemplateError } from '../../cli/errors.js';
+import { PromptInterrupted } from '../../output/prompter.js';
 import type { ModuleDef, ModuleResult } from '../types.js';
+import { stamp } from './run-command.js';
 
 function truthy(v: unknown): boolean {
   if (typeof v === 'string') return !['', 'false', 'no', 'off', '0', 'none'].includes(v.trim().toLowerCase());
@@ -78,17 +80,62 @@ export const failModule: ModuleDef = {
   },
 };
 
-/** pause: wait a while (never waits for keyboard input without a terminal). */
+/**
+ * pause: wait a while (with a countdown on a terminal), or until the person at the terminal
+ * presses Enter; what they typed is `user_input`, as in Ansible. A prompt is a gate, so with
+ * no terminal to answer on it fails rather than passing silently (Ansible warns and goes
+ * on), unless --yes or `default` gives the answer. Runs once per batch, like Ansible.
+ */
 export const pauseModule: ModuleDef = {
   name: 'pause',
   controllerOnly: true,
+  bypassHostLoop: true,
   supportsCheck: true,
-  args: { seconds: { type: 'float' }, minutes: { type: 'float' }, prompt: { type: 'str' }, echo: { type: 'bool', default: true } },
+  args: {
+    seconds: { type: 'float' },
+    minutes: { type: 'float' },
+    prompt: { type: 'str' },
+    echo: { type: 'bool', default: true },
+    // Drover's: the answer taken with --yes, with no terminal, or when Enter is pressed on an empty line
+    default: { type: 'str' },
+  },
   async run(ctx) {
-    const ms = ((Number(ctx.args.minutes ?? 0) * 60) + Number(ctx.args.seconds ?? 0)) * 1000;
+    const { seconds, minutes, prompt, echo } = ctx.args as { seconds?: number; minutes?: number; prompt?: string; echo: boolean };
+    const fallback = ctx.args.default as string | undefined;
+    if (seconds !== undefined && minutes !== undefined) return { changed: false, failed: true, msg: 'parameters are mutually exclusive: minutes|seconds' };
+    const timed = seconds !== undefined || minutes !== undefined;
+    // Ansible waits at least a second
+    const waitS = timed ? Math.max(1, minutes !== undefined ? minutes * 60 : seconds!) : 0;
+    const hidden = echo ? '' : ' (output is hidden)';
     const start = new Date();
-    if (ms > 0) await sleep(ms, undefined, { signal: ctx.signal }).catch(() => undefined);
+    let userInput = '';
+    if (timed) {
+      if (ctx.prompter) await ctx.prompter.countdown({ message: prompt, ms: waitS * 1000, signal: ctx.signal });
+      else await sleep(waitS * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+    } else if (ctx.prompter?.assumeYes) {
+      userInput = fallback ?? '';
+    } else if (!ctx.prompter?.interactive) {
+      if (fallback === undefined) {
+        return {
+          changed: false,
+          failed: true,
+          msg: `pause is waiting for an answer${prompt ? ` to '${prompt}'` : ''}, but stdin is not a terminal: run drover on a terminal to answer, pass --yes to take the default answer, or give the task a default`,
+        };
+      }
+      userInput = fallback;
+    } else {
+      try {
+        userInput = await ctx.prompter.ask({ message: `${prompt ?? 'Press enter to continue, Ctrl+C to interrupt'}${hidden}:`, echo, signal: ctx.signal });
+      } catch (err) {
+        if (!(err instanceof PromptInterrupted)) throw err;
+      }
+      if (userInput === '' && fallback !== undefined) userInput = fallback;
+    }
     const stop = new Date();
-    return { changed: false, start: start.toISOString(), stop: stop.toISOString(), delta: Math.round((stop.getTime() - start.getTime()) / 1000), user_input: '', echo: ctx.args.echo, stdout: `Paused for ${(ms / 60000).toFixed(2)} minutes` };
+    if (ctx.signal.aborted) return { changed: false, failed: true, msg: 'pause was interrupted' };
+    const took = (stop.getTime() - start.getTime()) / 1000;
+    const unit = minutes !== undefined || !timed ? 'minutes' : 'seconds';
+    const shown = Math.round((unit === 'minutes' ? took / 60 : took) * 100) / 100;
+    return { changed: false, rc: 0, stderr: '', stdout: `Paused for ${shown} ${unit}`, start: stamp(start), stop: stamp(stop), delta: Math.floor(took), echo, user_input: userInput };
   },
 };

@@ -3,7 +3,7 @@ import { envPrefix, quote } from '../../connections/shell-quote.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 
 /** Ansible's timestamp format: 2026-11-24 03:06:40.257125 */
-function stamp(d: Date): string {
+export function stamp(d: Date): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
 }
