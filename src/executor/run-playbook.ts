@@ -8,7 +8,8 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { choosePrompter, chooseReporter } from '../output/choose-reporter.js';
 import type { Reporter } from '../output/events.js';
-import { maskDeep, maskError } from '../output/mask.js';
+import { maskDeep, maskError, maskValues } from '../output/mask.js';
+import { maskingPrompter } from '../output/masking-prompter.js';
 import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
@@ -119,7 +120,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     stream: process.stdout,
     signal: abort.signal,
   });
-  const prompter = choosePrompter(reporter, { assumeYes: Boolean(o.yes), json: o.json });
+  const prompter = maskingPrompter(choosePrompter(reporter, { assumeYes: Boolean(o.yes), json: o.json }), secrets.values);
   // every running command listens on this one signal: hundreds at once with -f 100 is normal
   setMaxListeners(0, abort.signal);
   let interrupts = 0;
@@ -153,7 +154,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         startAtTask: o.startAtTask,
         cliConnection: o.connection,
         cliDefaults: o.cliDefaults,
-        step: o.step,
+        step: o.step && ((name) => o.step!(maskValues(name, secrets.values))),
         signal: abort.signal,
         prompter,
         emit: (e) => reporter.handle(maskDeep(e, secrets.values)),

@@ -9,8 +9,11 @@ export interface Mode {
   res: CliResult;
 }
 
-/** `drover ARGS` on a pseudo-terminal (the live view); stdout and stderr both land in stdout. */
-export function droverOnTerminal(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+/** `drover ARGS` on a pseudo-terminal (the live view); stdout and stderr both land in stdout. `answers`: typed when the screen first matches. */
+export function droverOnTerminal(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; answers?: { when: RegExp; send: string }[] } = {},
+): Promise<CliResult> {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   // wide enough that the live view never wraps a line in the middle of a value
   const command = `stty cols 400 rows 60; exec ${[process.execPath, BIN, ...args].map(q).join(' ')}`;
@@ -21,7 +24,12 @@ export function droverOnTerminal(args: string[], options: { cwd?: string; env?: 
     const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    const pending = [...(options.answers ?? [])];
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      while (pending.length && pending[0]!.when.test(stdout)) child.stdin.write(pending.shift()!.send);
+      if (!pending.length) child.stdin.end();
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
@@ -29,7 +37,7 @@ export function droverOnTerminal(args: string[], options: { cwd?: string; env?: 
       clearTimeout(timer);
       resolve({ code: code ?? 1, stdout, stderr });
     });
-    child.stdin.end();
+    if (!pending.length) child.stdin.end();
   });
 }
 
