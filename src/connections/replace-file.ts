@@ -9,20 +9,25 @@ import { posix } from 'node:path';
 import { quote } from './shell-quote.js';
 import type { PutOptions } from './types.js';
 
-/** Final attributes a put asks for, checked: an octal mode, owner and group as names or ids. */
+/** Final attributes a put asks for, checked: an octal or symbolic mode, owner and group as names or ids. */
 export interface PutAttrs {
   mode?: number;
+  /** chmod's symbolic form (u=rw,go=r), applied to the mode the file would otherwise get. */
+  symbolicMode?: string;
   owner?: string;
   group?: string;
 }
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
+const CLAUSE = '[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+';
+const SYMBOLIC = new RegExp(`^${CLAUSE}(?:,${CLAUSE})*$`);
 
 /** PutOptions' attributes validated (a bad value is an error quoting it, never shell text). */
 export function putAttrs(options: PutOptions): PutAttrs {
   const out: PutAttrs = {};
   const m = options.mode;
-  if (m !== undefined) {
+  if (typeof m === 'string' && SYMBOLIC.test(m)) out.symbolicMode = m;
+  else if (m !== undefined) {
     const n = typeof m === 'number' ? m : /^[0-7]{1,4}$/.test(m) ? parseInt(m, 8) : NaN;
     if (!Number.isInteger(n) || n < 0 || n > 0o7777) throw new Error(`invalid file mode '${String(m)}'`);
     out.mode = n;
@@ -37,9 +42,9 @@ export function putAttrs(options: PutOptions): PutAttrs {
   return out;
 }
 
-/** Whether owner and group are numeric ids (a file protocol can set them without name lookups). */
+/** Whether a file protocol (SFTP, node:fs) can apply these without the target's tools: numeric ids, no symbolic mode. */
 export function numericIds(a: PutAttrs): boolean {
-  return [a.owner, a.group].every((v) => v === undefined || /^\d+$/.test(v));
+  return a.symbolicMode === undefined && [a.owner, a.group].every((v) => v === undefined || /^\d+$/.test(v));
 }
 
 /** A temp name beside `path` (same directory, so the rename stays on one filesystem). */
@@ -70,6 +75,10 @@ export function finishScript(dest: string, attrs: PutAttrs): string {
   // chown clears set-id bits, so the mode comes last
   if (attrs.owner !== undefined) steps.push(`chown ${quote(attrs.owner)} "$t"`);
   if (attrs.group !== undefined) steps.push(`chgrp ${quote(attrs.group)} "$t"`);
+  if (attrs.symbolicMode !== undefined) {
+    // worked out on an empty probe file under the caller's umask, so the temp file never holds the data with a wider mode
+    steps.push(`m=$(p=$(mktemp) && (umask "$u"; chmod "$m" "$p" && chmod ${quote(attrs.symbolicMode)} "$p") && stat -c %a "$p"; r=$?; rm -f "$p"; exit $r)`);
+  }
   steps.push(attrs.mode !== undefined ? `chmod ${attrs.mode.toString(8)} "$t"` : 'chmod "$m" "$t"');
   steps.push(`if [ -d ${d} ] && [ ! -L ${d} ]; then echo ${quote(`${dest}: is a directory`)} >&2; false; else mv -f "$t" ${d}; fi`);
   return `{ ${steps.join(' && ')}; }`;

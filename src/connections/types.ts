@@ -36,7 +36,7 @@ export interface ExecResult {
  * path (it replaces the link): callers that follow links resolve the path first.
  */
 export interface PutOptions {
-  /** Octal string ("0644") or number. */
+  /** Octal string ("0644") or number, or chmod's symbolic form ("u=rw,g=r,o=") applied to the mode the file would get. */
   mode?: string | number;
   /** User name or uid. */
   owner?: string | number;

@@ -2,7 +2,7 @@
 // text, then back up, write atomically and set attributes.
 import { posix } from 'node:path';
 import { quote } from '../../connections/shell-quote.js';
-import { applyAttrs, attrResult, backupFile, octalMode, statPath, type PathStat } from '../remote/file-state.js';
+import { applyAttrs, attrResult, backupFile, normalizeMode, statPath, type PathStat } from '../remote/file-state.js';
 import { attrArg } from '../remote/write-content.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 
@@ -32,7 +32,7 @@ export async function editFile(ctx: ModuleContext, path: string, create: boolean
     if (!ctx.check) {
       if (ctx.args.backup && st.exists) result.backup = await backupFile(ctx, real);
       if (!st.exists) await makeParents(ctx, real);
-      await ctx.conn.put(Buffer.from(e.text), real, { mode: octalMode(ctx.args.mode), owner: attrArg(ctx.args.owner), group: attrArg(ctx.args.group), become: ctx.become });
+      await ctx.conn.put(Buffer.from(e.text), real, { mode: normalizeMode(ctx.args.mode), owner: attrArg(ctx.args.owner), group: attrArg(ctx.args.group), become: ctx.become });
     }
   }
   const now = ctx.check ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, real, false);

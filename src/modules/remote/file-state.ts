@@ -59,12 +59,6 @@ export async function statPath(ctx: ModuleContext, path: string, withChecksum = 
   };
 }
 
-/** An octal mode (not a symbolic one) from a module's `mode`, as put() takes it. */
-export function octalMode(mode: unknown): string | undefined {
-  const m = normalizeMode(mode);
-  return m && /^[0-7]{4}$/.test(m) ? m : undefined;
-}
-
 /** Mode argument to an octal string, or a symbolic mode kept as is for chmod. */
 export function normalizeMode(mode: unknown): string | undefined {
   if (mode === undefined || mode === null || mode === '') return undefined;

@@ -2,7 +2,7 @@
 // set attributes; honest in check mode; before/after for --diff.
 import { posix } from 'node:path';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { applyAttrs, attrResult, backupFile, diffText, octalMode, sha1, statPath, type Attrs } from './file-state.js';
+import { applyAttrs, attrResult, backupFile, diffText, normalizeMode, sha1, statPath, type Attrs } from './file-state.js';
 
 export interface WriteRequest extends Attrs {
   dest: string;
@@ -52,7 +52,7 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
     if (!ctx.check) {
       if (req.backup && st.type === 'file') result.backup_file = await backupFile(ctx, dest);
       // put keeps a replaced file's owner, group and mode; asked ones are set before the rename
-      await ctx.conn.put(req.content, dest, { mode: octalMode(req.mode), owner: attrArg(req.owner), group: attrArg(req.group), become: ctx.become });
+      await ctx.conn.put(req.content, dest, { mode: normalizeMode(req.mode), owner: attrArg(req.owner), group: attrArg(req.group), become: ctx.become });
     }
   }
   const after = ctx.check && changed ? { ...st, exists: true, type: 'file' as const } : await statPath(ctx, dest, false);

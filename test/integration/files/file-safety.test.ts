@@ -115,6 +115,7 @@ const SITE = `- hosts: all
     - {name: template onto a link without follow, template: {src: tpl.j2, dest: "{{ base }}/link-template"}}
     - {name: file through a link, file: {path: "{{ base }}/link-file", state: file, mode: "0600"}}
     - {name: a new file with asked attributes, copy: {content: "secret\\n", dest: "{{ base }}/asked", owner: nobody, group: nogroup, mode: "0600"}}
+    - {name: a new file with a symbolic mode, copy: {content: "sym\\n", dest: "{{ base }}/sym", mode: "u=rw,g=r,o="}}
     - {name: directories with a mode, file: {path: "{{ base }}/d1/d2/d3", state: directory, mode: "0700"}}
     - {name: mode preserve, copy: {src: script.sh, dest: "{{ base }}/preserved", mode: preserve}}
     - name: as another user
@@ -178,6 +179,8 @@ real-file regular file nobody:nogroup 600
 
 const CREATED = `asked regular file nobody:nogroup 600
   | secret
+sym regular file root:root 640
+  | sym
 d1 directory root:root 700
 d1/d2 directory root:root 700
 d1/d2/d3 directory root:root 700
@@ -218,7 +221,7 @@ test('symlinks: lineinfile, blockinfile, replace (copy, template with follow) wr
   for (const t of targets) assert.equal(listing(t, pathsOf(LINKS)), LINKS, `state on ${t.name}; run: ${run.stdout.slice(-2000)}`);
 });
 
-test('new files and directories are what was asked: owner/group/mode of a new file, mode on the parents file creates, copy mode=preserve, a file written as a become_user', async () => {
+test('new files and directories are what was asked: owner/group/mode (octal or symbolic) of a new file, mode on the parents file creates, copy mode=preserve, a file written as a become_user', async () => {
   const run = await runSite();
   for (const t of targets) assert.equal(listing(t, pathsOf(CREATED)), CREATED, `state on ${t.name}; run: ${run.stdout.slice(-2000)}`);
 });

@@ -54,6 +54,20 @@ test('asked owner, group and mode win; a new file gets 0666 minus the umask', { 
   assert.equal((statSync(n).mode & 0o777).toString(8), '640');
 });
 
+test('a symbolic mode is worked out before the data arrives: the file never has more than the result', () => {
+  const d = dir();
+  const n = join(d, 'new');
+  const r = sh(`umask 022; ${writeAndReplaceScript(n, tempBeside(n), putAttrs({ mode: 'u=rw,go=' }), 'cat > "$t" && stat -c %a "$t"')}`, 'x');
+  assert.equal(r.rc, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '600', 'temp file while it holds the data');
+  assert.equal((statSync(n).mode & 0o777).toString(8), '600');
+  // relative to the kept mode, and `+x` without who honours the umask, as chmod does
+  chmodSync(n, 0o640);
+  assert.equal(sh(`umask 027; ${writeAndReplaceScript(n, tempBeside(n), putAttrs({ mode: '+x,g-r' }))}`, 'y').rc, 0);
+  assert.equal((statSync(n).mode & 0o777).toString(8), '710');
+  assert.deepEqual(readdirSync(d), ['new']);
+});
+
 test('a symlink at the path is replaced by a regular file with default attributes; its target is untouched', () => {
   const d = dir();
   writeFileSync(join(d, 'target'), 'secret\n', { mode: 0o600 });
@@ -76,6 +90,8 @@ test('a failed step (unknown owner) leaves the old file and no temp file', () =>
 
 test('bad attribute values are refused before any shell sees them', () => {
   assert.throws(() => putAttrs({ mode: '0644; rm -rf /' }), /invalid file mode/);
+  assert.throws(() => putAttrs({ mode: 'u=rw;reboot' }), /invalid file mode/);
+  assert.deepEqual(putAttrs({ mode: 'u+x,go-w' }), { symbolicMode: 'u+x,go-w' });
   assert.throws(() => putAttrs({ owner: 'root; reboot' }), /invalid owner/);
   assert.deepEqual(putAttrs({ mode: 420, owner: 0, group: 'adm' }), { mode: 0o644, owner: '0', group: 'adm' });
 });
