@@ -4,7 +4,6 @@ import { BaseCommand } from '../cli/base-command.js';
 import { connectionFlags, connectionDefaults } from '../cli/connection-flags.js';
 import { InputError } from '../cli/errors.js';
 import { configSetting } from '../cli/project-config.js';
-import { stepPrompter } from '../cli/step-prompt.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
 
 export default class Play extends BaseCommand {
@@ -64,7 +63,7 @@ ${EXIT_CODE_HELP}`;
       cliDefaults: cli.vars,
       cliSecrets: cli.secrets,
       rolesPath: configSetting(config, 'roles_path') as string[] | undefined,
-      step: flags.step ? stepPrompter() : undefined,
+      step: flags.step,
       check: flags.check,
       diff: flags.diff,
       tags: (flags.tags ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),

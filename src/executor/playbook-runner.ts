@@ -10,7 +10,7 @@ import type { PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Block, Item, Play, Playbook, RoleContext, Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
 import { findModule } from '../modules/index.js';
-import type { Prompter } from '../output/prompter.js';
+import { PromptInterrupted, type Prompter } from '../output/prompter.js';
 import type { Templar } from '../templating/types.js';
 import { ConnectionPool, transportFor } from './connection-pool.js';
 import { gatherFacts } from './facts.js';
@@ -341,7 +341,7 @@ export class PlaybookRunner {
   private async runTask(task: Task, hosts: HostState[], frame: Frame): Promise<void> {
     if (!frame.handler && !this.selected(task)) return;
     if (task.action === 'meta') return this.runMeta(task, hosts, frame);
-    if (this.o.step && !(await this.o.step(this.taskName(task)))) return;
+    if (this.o.step && !(await this.o.step(this.taskName(task)).catch((err) => (err instanceof PromptInterrupted ? false : Promise.reject(err))))) return;
     if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
     let targets = hosts;
     // pause runs once for the batch (Ansible's BYPASS_HOST_LOOP), sharing its result as run_once does

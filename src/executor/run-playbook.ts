@@ -3,12 +3,13 @@
 import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { parseExtraVars } from '../cli/extra-vars.js';
+import { stepPrompter } from '../cli/step-prompt.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { choosePrompter, chooseReporter } from '../output/choose-reporter.js';
 import type { Reporter } from '../output/events.js';
-import { maskDeep, maskError, maskValues } from '../output/mask.js';
+import { maskDeep, maskError } from '../output/mask.js';
 import { maskingPrompter } from '../output/masking-prompter.js';
 import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Item, Playbook } from '../playbook/model.js';
@@ -52,8 +53,8 @@ export interface PlayOptions {
   cliSecrets?: string[];
   /** Roles search path from $DROVER_ROLES_PATH/$ANSIBLE_ROLES_PATH or the config file. */
   rolesPath?: string[];
-  /** --step: asked before each task; false skips it. Implies the plain view (a prompt cannot share a live one). */
-  step?: (taskName: string) => Promise<boolean>;
+  /** --step: ask before each task through the run's prompter. Implies the plain view (prompts between tasks, not inside one). */
+  step?: boolean;
 }
 
 function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
@@ -154,7 +155,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         startAtTask: o.startAtTask,
         cliConnection: o.connection,
         cliDefaults: o.cliDefaults,
-        step: o.step && ((name) => o.step!(maskValues(name, secrets.values))),
+        // the masking prompter hides secrets in the task name it shows
+        step: o.step ? stepPrompter((message) => prompter.ask({ message, echo: true, signal: abort.signal })) : undefined,
         signal: abort.signal,
         prompter,
         emit: (e) => reporter.handle(maskDeep(e, secrets.values)),

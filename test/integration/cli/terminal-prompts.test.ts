@@ -82,6 +82,22 @@ test('--step asks before each task: n skips it, y runs it, c runs the rest witho
   assert.match(end, /localhost\s+: ok=3\s+changed=3/);
 });
 
+test('Ctrl-C at a --step prompt: the recap, exit 99, and nothing more runs', async () => {
+  const pb = join(dir, 'step-int.yml');
+  const tasks = ['i1', 'i2'].map((n) => `    - name: make ${n}\n      copy: {content: "${n}\\n", dest: ${join(dir, n)}}\n`);
+  writeFileSync(pb, `- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n${tasks.join('')}`);
+  const win = start(['play', pb, '--step']);
+  await waitFor(win, /Perform task: TASK: make i1/);
+  type(win, 'y');
+  await waitFor(win, /Perform task: TASK: make i2/);
+  tmux('send-keys', '-t', `main:${win}`, 'C-c');
+  const end = await waitFor(win, /\[exit \d+\]/);
+  assert.match(end, /\[exit 99\]/);
+  assert.match(end, /PLAY RECAP/);
+  assert.equal(existsSync(join(dir, 'i1')), true);
+  assert.equal(existsSync(join(dir, 'i2')), false);
+});
+
 test('--step without a terminal is exit 5 before anything runs', async () => {
   const pb = join(dir, 'step-pipe.yml');
   writeFileSync(pb, `- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n    - copy: {content: x, dest: ${join(dir, 'piped')}}\n`);
