@@ -89,6 +89,8 @@ test('live view: while a task runs, the hosts still pending and the elapsed time
   // the clock moves on its own while nothing else happens
   const later = await s.waitFor((text) => Number(pending.exec(text)?.[1] ?? -1) > t1, 10_000);
   assert.match(later, /⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/);
+  // the hosts already done show as their latest results under it
+  assert.match(later, /waiting for 1 of 3: web3\n(?:.*\n)*?.*changed: \[web1\]/);
   assert.equal(await s.exitCode(), 0);
   assert.match(s.text(), /✔ TASK \[nap\]\s+changed=3\s+\(\d/);
 });
@@ -117,4 +119,45 @@ test('live view: drover run shows each host\'s command output', async () => {
   const text = s.text();
   for (const h of ['web1', 'web2', 'web3']) assert.match(text, new RegExp(`changed: \\[${h}\\] => \\{[^]*?"stdout": "out-of-${h}"`));
   assert.match(text, /✔ TASK \[command echo out-of-[^\]]*\]\s+changed=3/);
+});
+
+test('live view: retries, --diff output and unreachable hosts, as the plain view prints them', async () => {
+  const pb = join(dir, 'misc.yml');
+  const target = join(dir, 'motd');
+  writeFileSync(target, 'old line\n');
+  writeFileSync(
+    pb,
+    `- hosts: all:!down
+  gather_facts: false
+  tasks:
+    - name: write motd
+      copy: {content: "new line\\n", dest: "${target}"}
+      when: inventory_hostname == 'web1'
+    - name: try twice
+      command: "true"
+      register: r
+      until: r.rc == 1
+      retries: 1
+      delay: 0
+      ignore_errors: true
+      when: inventory_hostname == 'web1'
+- hosts: down
+  gather_facts: false
+  tasks:
+    - name: reach
+      command: "true"
+`,
+  );
+  const downInv = join(dir, 'down.yml');
+  writeFileSync(downInv, 'all:\n  children:\n    down:\n      hosts:\n        gone: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: nobody}\n');
+  const s = screen(['play', pb, '-i', inv, '-i', downInv, '--diff']);
+  assert.equal(await s.exitCode(), 4);
+  const text = s.text();
+  assert.match(text, /✔ TASK \[write motd\]\s+changed=1 skipped=2/);
+  assert.match(text, /-old line\n\+new line/);
+  assert.match(text, /TASK \[try twice\]\s+skipped=2 ignored=1/);
+  assert.match(text, /FAILED - RETRYING: \[web1\]: try twice \(1 retries left\)/);
+  assert.match(text, /fatal: \[web1\]: FAILED! => .*"attempts": 2/);
+  assert.match(text, /✖ TASK \[reach\]\s+unreachable=1/);
+  assert.match(text, /fatal: \[gone\]: UNREACHABLE! => \{.*"msg": "[^"]+/);
 });

@@ -169,6 +169,18 @@ test('pause without a terminal fails clearly and nothing after it runs; --yes or
   }
 });
 
+test('Enter on an empty line takes the default answer', async () => {
+  const pb = join(dir, 'enter-default.yml');
+  writeFileSync(pb, `- hosts: web1\n  gather_facts: false\n  tasks:\n    - pause: {prompt: "Region", default: eu-west}\n      register: region\n    - copy: {content: "{{ region.user_input }}", dest: "${dir}/region-enter"}\n`);
+  const s = screen(['play', pb, '-i', inv]);
+  await s.waitFor('Region:');
+  await sleep(500);
+  assert.equal(existsSync(join(dir, 'region-enter')), false);
+  s.keys('Enter');
+  assert.equal(await s.exitCode(), 0);
+  assert.equal(readFileSync(join(dir, 'region-enter'), 'utf8'), 'eu-west');
+});
+
 test('a timed pause counts down on the terminal; no terminal is needed for it', async () => {
   const pb = join(dir, 'timed.yml');
   writeFileSync(pb, '- hosts: web1\n  gather_facts: false\n  tasks:\n    - name: settle\n      pause: {seconds: 3}\n      register: waited\n    - debug: {var: waited.delta}\n');
