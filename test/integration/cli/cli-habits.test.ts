@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drover, jsonEvents, ROOT } from '../../helpers/cli.js';
@@ -91,6 +91,17 @@ test('--version prints the version and the commit it was built from', async () =
   assert.ok(m, res.stdout);
   // a real commit of this repository, not a placeholder
   execFileSync('git', ['cat-file', '-e', `${m[1]}^{commit}`], { cwd: ROOT });
+});
+
+test('--version of an installed copy (no .git) still names the commit recorded at build time', async () => {
+  const copy = join(dir, 'installed');
+  mkdirSync(copy);
+  for (const d of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, d), join(copy, d), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'dist', 'build-info.json'), 'utf8')).commit as string;
+  const out = execFileSync(process.execPath, [join(copy, 'bin', 'run.js'), '--version'], { cwd: copy, encoding: 'utf8' });
+  assert.match(out, new RegExp(`^drover/0\\.1\\.0 \\(commit ${recorded}\\)`));
+  execFileSync('git', ['cat-file', '-e', `${recorded}^{commit}`], { cwd: ROOT });
 });
 
 test('shell completion: bash completes commands and flags', async () => {
