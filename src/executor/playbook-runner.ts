@@ -17,6 +17,7 @@ import { gatherFacts } from './facts.js';
 import { HostState } from './host-state.js';
 import { Limiter } from './limiter.js';
 import type { RunContext } from './run-context.js';
+import { factsOfCollectors, selectCollectors } from '../modules/facts/gather-subset.js';
 import { serialBatches } from './serial.js';
 import { startsAt } from './start-at-task.js';
 import type { SecretValues } from './secret-values.js';
@@ -289,8 +290,10 @@ export class PlaybookRunner {
             const { rc, facts, stderr } = await gatherFacts(conn);
             if (rc !== 0) result = { failed: true, changed: false, msg: `fact gathering failed (rc=${rc}): ${stderr.trim()}` };
             else {
-              this.vars.setFacts(h.name, facts, true);
-              result = { changed: false, ansible_facts: facts };
+              // the play's gather_subset narrows what is kept, as setup's does
+              const kept = this.play.gatherSubset ? factsOfCollectors(facts, selectCollectors(this.play.gatherSubset)) : facts;
+              this.vars.setFacts(h.name, kept, true);
+              result = { changed: false, ansible_facts: kept };
             }
           } catch (err) {
             const e = err as Error;

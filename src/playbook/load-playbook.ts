@@ -7,6 +7,7 @@ import { InputError, type Location } from '../cli/errors.js';
 import { canonicalTransport, unknownTransportMessage } from '../connections/transport-names.js';
 import { findModule, moduleNames } from '../modules/index.js';
 import { unknownArgs } from '../modules/args.js';
+import { BadSubsetError, selectCollectors } from '../modules/facts/gather-subset.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
 import { BLOCK_KEYS, EXECUTOR_ACTIONS, LOOP_KINDS, PLAY_KEYS, RAW_PARAM_KEYS, TASK_KEYS } from './keywords.js';
 import { parseKeyValues } from './kv-args.js';
@@ -183,6 +184,7 @@ export class PlaybookLoader {
       name: raw.name !== undefined ? String(raw.name) : hosts,
       hosts,
       gatherFacts: asBool(raw.gather_facts, raw, 'gather_facts') ?? true,
+      gatherSubset: raw.gather_subset !== undefined && raw.gather_subset !== null ? gatherSubset(raw) : undefined,
       serial: parseSerial(raw.serial, raw),
       strategy,
       maxFailPercentage: maxFail,
@@ -448,6 +450,18 @@ export class PlaybookLoader {
     }
     return items;
   }
+}
+
+/** A play's `gather_subset:`, checked now so a bad subset fails before any host is contacted. */
+function gatherSubset(raw: Raw): string[] {
+  const subset = asStringList(raw.gather_subset, raw, 'gather_subset');
+  try {
+    selectCollectors(subset);
+  } catch (err) {
+    if (err instanceof BadSubsetError) fail(err.message, raw, 'gather_subset');
+    throw err;
+  }
+  return subset;
 }
 
 /** A play's `connection:`; a name Drover has no connection for fails here, unless templated. */

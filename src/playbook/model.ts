@@ -81,6 +81,8 @@ export interface Play {
   name: string;
   hosts: string;
   gatherFacts: boolean;
+  /** The play's `gather_subset` for its fact gathering (Ansible's rules); absent gathers all. */
+  gatherSubset?: string[];
   serial?: SerialSpec;
   strategy: 'linear' | 'free';
   maxFailPercentage?: number;

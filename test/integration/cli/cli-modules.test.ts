@@ -142,3 +142,26 @@ test('setup and gather_facts as tasks put facts in the host\'s facts, as the pla
   }
   assert.equal(jsonSummary(res.stdout).exitCode, 0);
 });
+
+test('a play\'s gather_subset narrows its fact gathering; an unknown subset is exit 5 before any host is contacted', async () => {
+  const pb = join(dir, 'subset.yml');
+  writeFileSync(
+    pb,
+    `- hosts: fleet
+  gather_subset: ['!all', '!min', 'env']
+  tasks:
+    - name: show
+      debug: {msg: "{{ ansible_hostname | default('none') }} {{ ansible_env.HOME }}"}
+`,
+  );
+  const res = await drover(['play', pb, '-i', inventory, '--json']);
+  assert.equal(res.code, 0, res.stderr + res.stdout.slice(-2000));
+  const shown = jsonEvents(res.stdout).filter((e) => e.type === 'host_result' && e.task === 'show');
+  assert.deepEqual(shown.map((e) => `${e.host}: ${e.result.msg}`).sort(), ['host1: none /root', 'host2: none /root']);
+  const bad = join(dir, 'bad-subset.yml');
+  writeFileSync(bad, `- hosts: fleet\n  gather_subset: [hardware, gpu]\n  tasks:\n    - copy: {content: x, dest: /tmp/should-not-exist}\n`);
+  const refused = await drover(['play', bad, '-i', inventory]);
+  assert.equal(refused.code, 5);
+  assert.match(refused.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:3: Bad subset 'gpu' given to Ansible`));
+  assert.equal(refused.stdout, '');
+});
