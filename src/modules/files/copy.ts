@@ -69,7 +69,8 @@ export const copyModule: ModuleDef = {
     if (a.content !== undefined && a.content !== null) {
       if (a.src !== undefined) return { changed: false, failed: true, msg: 'src and content are mutually exclusive' };
       const text = typeof a.content === 'string' ? a.content : pyJson(a.content);
-      return writeContent(ctx, { ...a, mode: a.mode === 'preserve' ? undefined : a.mode, follow: Boolean(a.follow), dest, content: Buffer.from(text) });
+      // preserve keeps the mode of Ansible's private temp file holding the content: 0600
+      return writeContent(ctx, { ...a, mode: a.mode === 'preserve' ? '0600' : a.mode, follow: Boolean(a.follow), dest, content: Buffer.from(text) });
     }
     if (a.src === undefined || a.src === null) return { changed: false, failed: true, msg: 'src (or content) is required' };
     const src = String(a.src);

@@ -118,6 +118,7 @@ const SITE = `- hosts: all
     - {name: a new file with a symbolic mode, copy: {content: "sym\\n", dest: "{{ base }}/sym", mode: "u=rw,g=r,o="}}
     - {name: directories with a mode, file: {path: "{{ base }}/d1/d2/d3", state: directory, mode: "0700"}}
     - {name: mode preserve, copy: {src: script.sh, dest: "{{ base }}/preserved", mode: preserve}}
+    - {name: mode preserve with content, copy: {content: "c\\n", dest: "{{ base }}/preserved-content", mode: preserve}}
     - name: as another user
       copy: {content: "mine\\n", dest: "{{ base }}/nobody/f", mode: "0640"}
       become: true
@@ -186,6 +187,8 @@ d1/d2 directory root:root 700
 d1/d2/d3 directory root:root 700
 preserved regular file root:root 751
   | #!/bin/sh
+preserved-content regular file root:root 600
+  | c
 nobody/f regular file nobody:nogroup 640
   | mine
 `;
