@@ -84,6 +84,16 @@ test('unknown commands exit 5 with a short message', async () => {
   assertUsageError(await drover(['inventory', 'lst']), /^ERROR! unknown command 'inventory lst'$/, 'drover inventory');
 });
 
+test('help as Ansible users ask for it: -h, --help and drover help COMMAND', async () => {
+  for (const args of [['play', '-h'], ['play', '--help'], ['help', 'play']]) {
+    const res = await drover(args);
+    assert.equal(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(res.stdout, /USAGE\s+\$ drover play PLAYBOOK/);
+  }
+  const topic = await drover(['help', 'inventory', 'list']);
+  assert.match(topic.stdout, /\$ drover inventory list \[PATTERN\]/);
+});
+
 test('--version prints the version and the commit it was built from', async () => {
   const res = await drover(['--version']);
   assert.equal(res.code, 0);
