@@ -46,9 +46,17 @@ test('uri: credentials reach the server, never a process command line or any out
   const leaks: string[] = [];
   const authorized: string[] = [];
   const basic = (user: string, pw: string): string => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
-  const server = createServer((req, res) => {
+  const bodies: Record<string, string[]> = {};
+  const server = createServer(async (req, res) => {
     // curl is waiting for this answer right now: its command line (and its shell's) can be read
     leaks.push(...leakingCommandLines());
+    if (req.url?.endsWith('-body')) {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      (bodies[req.url] ??= []).push(body);
+      res.end('{}');
+      return;
+    }
     const auth = req.headers.authorization ?? '';
     const ok = auth === basic('apiuser', PASSWORD) || auth === basic('urluser', URL_PASSWORD) || auth === `Bearer ${TOKEN}`;
     if (ok) authorized.push(req.url ?? '');
@@ -82,6 +90,17 @@ test('uri: credentials reach the server, never a process command line or any out
         url: http://127.0.0.1:${port}/header
         headers:
           Authorization: "Bearer {{ lookup('env', 'SECRETS_URI_TOKEN') }}"
+    - name: a JSON body with quotes, backslashes and newlines arrives as sent
+      uri:
+        url: http://127.0.0.1:${port}/json-body
+        method: POST
+        body_format: json
+        body: {text: "line1\\nline2 \\"quoted\\" back\\\\slash"}
+    - name: a raw body starting with @ is data, not a file name
+      uri:
+        url: http://127.0.0.1:${port}/raw-body
+        method: PUT
+        body: "@not-a-file"
     - name: a refused connection reports the URL without its password
       uri:
         url: http://urluser:${REFUSED_PASSWORD}@127.0.0.1:1/refused
@@ -94,6 +113,10 @@ test('uri: credentials reach the server, never a process command line or any out
     assert.deepEqual(authorized.slice(0, 6).sort(), ['/header', '/header', '/in-url', '/in-url', '/password', '/password']);
     assert.equal(authorized.length, 30);
     assert.deepEqual(leaks, [], 'no command line shows a credential');
+    // the body goes in curl's config too, and arrives byte for byte
+    assert.equal(bodies['/json-body']!.length, 10);
+    assert.deepEqual(JSON.parse(bodies['/json-body']![0]!), { text: 'line1\nline2 "quoted" back\\slash' });
+    assert.deepEqual([...new Set(bodies['/raw-body'])], ['@not-a-file']);
     const verbose = modes.find((m) => m.name === '-v')!.res.stdout;
     assert.match(verbose, /"url": "http:\/\/urluser:\*\*\*\*\*\*\*\*@127\.0\.0\.1:1\/refused"/);
     assertNoSecrets(modes, SECRETS);
