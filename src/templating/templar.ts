@@ -7,6 +7,7 @@ import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { pyRepr, pyStr } from './python-repr.js';
+import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
@@ -62,6 +63,7 @@ function patchRuntime(): void {
   patched = true;
   nunjucks.installJinjaCompat();
   installPythonTruthiness(nunjucks);
+  installPythonStringLiterals(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

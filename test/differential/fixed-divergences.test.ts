@@ -12,3 +12,20 @@ test('empty lists and dicts are false in if, not, or, and, inline if and conditi
   const conds = ['not el', 'not ed', 'el and d', 'not (el or ed)', 'l and not el'];
   assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(templates, ['text']), ...divergencesFrom(conds, ['cond'])], []);
 });
+
+test("string literals unescape as Python's do: '\\d' keeps its backslash, '\\x41' is A (regex patterns in templates work)", () => {
+  const templates = [
+    "{{ '\\d+' }}",
+    "{{ 'a1b22' | regex_replace('\\d+', '#') }}",
+    "{{ 'a.b' | regex_replace('\\.', '-') }}",
+    "{{ 'host01' | regex_search('\\d+') }}",
+    "{{ 'x' is match('\\w') }}",
+    "{{ '\\x41\\u00e9\\101' }}",
+    "{{ 'a\\\\b' }}",
+    "{{ 'it\\'s' }}",
+    "{% set p = '\\d' %}{{ p }}",
+    "{{ 'a\\tb' | length }}",
+  ];
+  const conds = ["'1.2' is search('\\.')", "s is search('\\w+ \\w+')", "'a\\nb' | length == 3"];
+  assert.deepEqual([...divergencesFrom(templates, ['text']), ...divergencesFrom(conds, ['cond'])], []);
+});
