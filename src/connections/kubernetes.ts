@@ -10,6 +10,7 @@ import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kuberne
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
 import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
+import { GroupWatch, inProcessGroup, killGroupsScript, stripGroupMark } from './process-group.js';
 import { putAttrs, tempBeside, writeAndReplaceScript } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
@@ -60,7 +61,7 @@ export class KubernetesConnection implements Connection {
   }
 
   /** Run one sh script in the pod as bytes; retries an exec stream that could not open. */
-  private async run(script: string, options: { stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RawExecResult> {
+  private async run(script: string, options: { stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal; onStderr?: (chunk: Buffer) => void; onStop?: () => Promise<void> } = {}): Promise<RawExecResult> {
     await this.connect();
     const o = this.options!;
     let pickedContainer = false;
@@ -72,6 +73,8 @@ export class KubernetesConnection implements Connection {
           signal: options.signal,
           connectTimeoutMs: o.connectTimeoutMs,
           sockets: this.sockets,
+          onStderr: options.onStderr,
+          onStop: options.onStop,
         });
       } catch (err) {
         if (!(err instanceof PodExecError)) throw this.fail((err as Error).message);
@@ -157,10 +160,21 @@ export class KubernetesConnection implements Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const become = await this.effectiveBecome(options.become);
     const cd = options.cwd ? `cd ${quote(options.cwd)} && ` : '';
-    const { command: script, stdinPrefix } = wrapBecome(`${envPrefix(options.env)}${cd}${command}`, become);
+    const { command: script, stdinPrefix } = wrapBecome(inProcessGroup(`${envPrefix(options.env)}${cd}${command}`), become);
     const stdin = options.stdin !== undefined || stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')]) : undefined;
-    const r = await this.run(script, { stdin, timeoutMs: options.timeoutMs, signal: options.signal });
-    const result: ExecResult = { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: stripSudoPrompt(r.stderr.toString('utf8')) };
+    // closing the exec stream leaves the command running in the pod: a second exec kills its group
+    const group = new GroupWatch(async (pgid) => {
+      const kill = wrapBecome(killGroupsScript([pgid]), become);
+      await this.run(kill.command, { stdin: kill.stdinPrefix ? Buffer.from(kill.stdinPrefix) : undefined });
+    });
+    const r = await this.run(script, {
+      stdin,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onStderr: (chunk) => group.scan(chunk),
+      onStop: () => (group.stop(), group.settled()),
+    });
+    const result: ExecResult = { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: stripGroupMark(stripSudoPrompt(r.stderr.toString('utf8'))) };
     if (r.timedOut) result.timedOut = true;
     return result;
   }

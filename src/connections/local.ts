@@ -25,22 +25,45 @@ export class LocalConnection implements Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { command: cmd, stdinPrefix } = wrapBecome(command, effectiveBecome(options.become));
     const input = options.stdin !== undefined || stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')]) : undefined;
-    const res = await execa('/bin/sh', ['-c', cmd], {
+    const child = execa('/bin/sh', ['-c', cmd], {
       cwd: options.cwd,
       env: options.env,
       input,
       stdin: input === undefined ? 'ignore' : undefined,
       reject: false,
       stripFinalNewline: false,
-      timeout: options.timeoutMs,
-      cancelSignal: options.signal,
-      // the whole process group dies on timeout or Ctrl-C, not only sh
-      detached: false,
+      // its own process group, so a timeout or Ctrl-C ends everything the command started, not only sh
+      detached: true,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
-    if (res.timedOut) return { rc: 124, stdout: String(res.stdout ?? ''), stderr: `${String(res.stderr ?? '')}command timed out after ${options.timeoutMs} ms\n`, timedOut: true };
-    if (res.isCanceled) return { rc: 130, stdout: String(res.stdout ?? ''), stderr: `${String(res.stderr ?? '')}interrupted\n` };
+    const pgid = child.pid;
+    let stopped: 'timeout' | 'interrupt' | undefined;
+    let escalate: NodeJS.Timeout | undefined;
+    const stop = (why: 'timeout' | 'interrupt'): void => {
+      if (stopped || pgid === undefined) return;
+      stopped = why;
+      signalGroup(pgid, 'SIGTERM');
+      escalate = setTimeout(() => signalGroup(pgid, 'SIGKILL'), KILL_AFTER_MS);
+    };
+    const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
+    const onAbort = (): void => stop('interrupt');
+    if (pgid !== undefined) trackGroup(pgid);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    let res: Awaited<typeof child>;
+    try {
+      res = await child;
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (escalate) clearTimeout(escalate);
+      options.signal?.removeEventListener('abort', onAbort);
+      // a stopped command's group goes entirely, even a member that ignored SIGTERM
+      if (pgid !== undefined && stopped) signalGroup(pgid, 'SIGKILL');
+      if (pgid !== undefined) untrackGroup(pgid);
+    }
+    if (stopped === 'timeout') return { rc: 124, stdout: String(res.stdout ?? ''), stderr: `${String(res.stderr ?? '')}command timed out after ${options.timeoutMs} ms\n`, timedOut: true };
+    if (stopped) return { rc: 130, stdout: String(res.stdout ?? ''), stderr: `${String(res.stderr ?? '')}interrupted\n` };
     const rc = res.exitCode ?? (res.signal ? 128 + (signalNumber(res.signal) ?? 1) : 1);
     return { rc, stdout: String(res.stdout ?? ''), stderr: stripSudoPrompt(String(res.stderr ?? '')) };
   }
@@ -118,6 +141,32 @@ export async function writeAtomic(path: string, content: Buffer, mode?: number, 
 }
 
 // a stopped command's group gets this long after SIGTERM before SIGKILL
+const KILL_AFTER_MS = 2000;
+const liveGroups = new Set<number>();
+let exitHook = false;
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* the group is gone already */
+  }
+}
+
+/** Groups still running when Drover exits (a second Ctrl-C) are killed: being detached, nothing else would. */
+function trackGroup(pgid: number): void {
+  liveGroups.add(pgid);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const g of liveGroups) signalGroup(g, 'SIGKILL');
+  });
+}
+
+function untrackGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+}
+
 function signalNumber(name: string): number | undefined {
   const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGABRT: 6, SIGSEGV: 11 };
   return table[name];

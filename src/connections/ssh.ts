@@ -7,11 +7,15 @@ import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper, type 
 import type { Duplex } from 'node:stream';
 import { Limiter } from '../executor/limiter.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
+import { batchedKiller, GroupWatch, inProcessGroup, killGroupsScript, stripGroupMark } from './process-group.js';
 import { numericIds, putAttrs, tempBeside, writeAndReplaceScript, type PutAttrs } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
 import { checkHostKey, fingerprint, knownHostName, rememberHostKey } from './ssh/known-hosts.js';
 import { sshOptions, type SshOptions } from './ssh/settings.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
+
+// a stopped command's channel is cut off after this long if its process group could not be killed
+const STOP_GRACE_MS = 5000;
 
 /** One ssh connection to one host. */
 export class SshConnection implements Connection {
@@ -188,50 +192,78 @@ export class SshConnection implements Connection {
     }
   }
 
+  /** Ends remote process groups over a channel of their own (not through the limiter: the commands being stopped hold its slots). */
+  private readonly killGroups = batchedKiller<BecomeOptions | undefined>(async (pgids, become) => {
+    const { command, stdinPrefix } = wrapBecome(killGroupsScript(pgids), become);
+    const stream = await this.channel(command);
+    await new Promise<void>((resolve) => {
+      stream.on('close', () => resolve());
+      stream.on('error', () => resolve());
+      stream.resume();
+      stream.stderr.resume();
+      stream.end(stdinPrefix || undefined);
+    });
+  });
+
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const { command: wrapped, stdinPrefix } = wrapBecome(`${envPrefix(options.env)}${options.cwd ? `cd ${quote(options.cwd)} && ` : ''}${command}`, options.become);
+    const { command: wrapped, stdinPrefix } = wrapBecome(inProcessGroup(`${envPrefix(options.env)}${options.cwd ? `cd ${quote(options.cwd)} && ` : ''}${command}`), options.become);
     return this.channels.run(async () => {
       const stream = await this.channel(wrapped);
-      return new Promise<ExecResult>((resolve, reject) => {
+      const group = new GroupWatch((pgid) => this.killGroups(pgid, options.become));
+      const result = await new Promise<ExecResult>((resolve, reject) => {
         const out: Buffer[] = [];
         const err: Buffer[] = [];
-        let timedOut = false;
-        let interrupted = false;
-        const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), stream.close()), options.timeoutMs) : undefined;
-        const onAbort = (): void => {
-          interrupted = true;
-          stream.signal('INT');
-          stream.close();
+        let stopped: 'timeout' | 'interrupt' | undefined;
+        let grace: NodeJS.Timeout | undefined;
+        const stop = (why: 'timeout' | 'interrupt'): void => {
+          if (stopped) return;
+          stopped = why;
+          // the channel closes once the killed group is gone; without a group id, cut it off after a grace
+          group.stop();
+          grace = setTimeout(() => (stream.close(), finish(null)), STOP_GRACE_MS);
         };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const done = (): void => {
+        const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
+        const onAbort = (): void => stop('interrupt');
+        if (options.signal?.aborted) onAbort();
+        else options.signal?.addEventListener('abort', onAbort, { once: true });
+        let finished = false;
+        const done = (): boolean => {
+          if (finished) return false;
+          finished = true;
           if (timer) clearTimeout(timer);
+          if (grace) clearTimeout(grace);
           options.signal?.removeEventListener('abort', onAbort);
           this.running.delete(stream);
+          return true;
         };
         const lost = (why: string): void => {
-          done();
-          reject(this.fail(why));
+          if (done()) reject(this.fail(why));
         };
-        this.running.set(stream, { client: this.client, lost });
-        stream.on('error', (e: Error) => lost(`channel failed while the command ran: ${e.message}`));
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => err.push(d));
-        stream.on('close', (code: number | null, signal?: string) => {
-          done();
+        const finish = (code: number | null, signal?: string): void => {
+          if (!done()) return;
           const stdout = Buffer.concat(out).toString('utf8');
-          const stderr = stripSudoPrompt(Buffer.concat(err).toString('utf8'));
-          if (timedOut) return resolve({ rc: 124, stdout, stderr: `${stderr}command timed out after ${options.timeoutMs} ms\n`, timedOut: true });
-          if (interrupted) return resolve({ rc: 130, stdout, stderr: `${stderr}interrupted\n` });
+          const stderr = stripGroupMark(stripSudoPrompt(Buffer.concat(err).toString('utf8')));
+          if (stopped === 'timeout') return resolve({ rc: 124, stdout, stderr: `${stderr}command timed out after ${options.timeoutMs} ms\n`, timedOut: true });
+          if (stopped) return resolve({ rc: 130, stdout, stderr: `${stderr}interrupted\n` });
           if (code === null || code === undefined) {
             if (!this.client) return reject(this.fail('connection lost while the command ran'));
             return resolve({ rc: 255, stdout, stderr: `${stderr}killed by signal ${signal ?? 'unknown'}\n` });
           }
           resolve({ rc: code, stdout, stderr });
+        };
+        this.running.set(stream, { client: this.client, lost });
+        stream.on('error', (e: Error) => lost(`channel failed while the command ran: ${e.message}`));
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => {
+          err.push(d);
+          group.scan(d);
         });
+        stream.on('close', (code: number | null, signal?: string) => finish(code, signal));
         const input = Buffer.concat([Buffer.from(stdinPrefix), options.stdin !== undefined ? Buffer.from(options.stdin) : Buffer.alloc(0)]);
         stream.end(input.length ? input : undefined);
       });
+      await group.settled();
+      return result;
     });
   }
 

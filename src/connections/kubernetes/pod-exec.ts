@@ -45,6 +45,10 @@ export interface RawExecOptions {
   connectTimeoutMs: number;
   /** Open sockets are kept here while their command runs, so a close() can end them. */
   sockets?: Set<ExecSocket>;
+  /** Sees stderr as it arrives (the command's process group id is announced there). */
+  onStderr?: (chunk: Buffer) => void;
+  /** Ends the command in the pod (closing the stream does not); the stream closes after it. */
+  onStop?: () => Promise<void>;
 }
 
 /** A finished command; stdout and stderr as bytes (file transfer needs them unmangled). */
@@ -106,10 +110,11 @@ function chunked(data: Buffer): Readable {
   return Readable.from(slices(), { objectMode: false });
 }
 
-function collector(chunks: Buffer[], onFinish: () => void): Writable {
+function collector(chunks: Buffer[], onFinish: () => void, onChunk?: (chunk: Buffer) => void): Writable {
   const w = new Writable({
     write(chunk: Buffer, _enc, cb) {
       chunks.push(Buffer.from(chunk));
+      onChunk?.(chunks[chunks.length - 1]!);
       cb();
     },
   });
@@ -121,7 +126,7 @@ function collector(chunks: Buffer[], onFinish: () => void): Writable {
 
 /** Run argv in a pod; resolves with its exit code (non-zero is data), rejects with PodExecError. */
 export function podExec(api: PodExecApi, target: PodTarget, argv: string[], options: RawExecOptions): Promise<RawExecResult> {
-  const { stdin, timeoutMs, signal, connectTimeoutMs, sockets } = options;
+  const { stdin, timeoutMs, signal, connectTimeoutMs, sockets, onStderr, onStop } = options;
   return new Promise<RawExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -164,15 +169,19 @@ export function podExec(api: PodExecApi, target: PodTarget, argv: string[], opti
       }
       if (closed) settle(() => reject(new PodExecError(`the exec stream closed before the command's exit status arrived${socketError ? ` (${socketError})` : ''}`)));
     };
-    const stop = (why: 'timeout' | 'interrupt'): void => {
-      if (settled || stopped) return;
-      stopped = why;
+    const cut = (): void => {
       if (socket && !closed) {
         socket.close();
         const s = socket;
         timers.push(setTimeout(() => (s.terminate(), (closed = true), check()), CLOSE_GRACE_MS));
       }
       check();
+    };
+    const stop = (why: 'timeout' | 'interrupt'): void => {
+      if (settled || stopped) return;
+      stopped = why;
+      if (onStop && socket && !closed) void onStop().finally(cut);
+      else cut();
     };
     function onAbort(): void {
       stop('interrupt');
@@ -190,7 +199,7 @@ export function podExec(api: PodExecApi, target: PodTarget, argv: string[], opti
     };
     const input = stdin !== undefined ? chunked(stdin) : null;
     api
-      .exec(target.namespace, target.pod, target.container ?? '', argv, collector(out, onFinish), collector(err, onFinish), input, false, (s) => {
+      .exec(target.namespace, target.pod, target.container ?? '', argv, collector(out, onFinish), collector(err, onFinish, onStderr), input, false, (s) => {
         status = s;
         check();
       })
