@@ -5,6 +5,8 @@ import { emptyStats, type HostStats } from '../output/events.js';
 export class HostState {
   failed = false;
   unreachable = false;
+  /** A task of this host was cut off by Ctrl-C/SIGTERM. */
+  interrupted = false;
   /** meta: end_host, or the play ended for everyone. */
   ended = false;
   readonly stats: HostStats = emptyStats();
@@ -13,6 +15,6 @@ export class HostState {
 
   /** Still takes tasks. */
   get active(): boolean {
-    return !this.failed && !this.unreachable && !this.ended;
+    return !this.failed && !this.unreachable && !this.ended && !this.interrupted;
   }
 }

@@ -23,6 +23,7 @@ import { startsAt } from './start-at-task.js';
 import type { SecretValues } from './secret-values.js';
 import { flattenTasks } from '../playbook/load-playbook.js';
 import { tagsSelected, type TagFilter } from './tags.js';
+import { RunningCommands, taskConnection } from './running-commands.js';
 import { TaskRunner } from './task-runner.js';
 import { VariableManager } from './variables.js';
 import { resolve } from 'node:path';
@@ -50,6 +51,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** The person at the terminal, for pause (absent: nobody can answer). */
   prompter?: Prompter;
+  /** Counts commands in flight (the interrupt message names them); one of its own without. */
+  running?: RunningCommands;
   emit(event: DroverEvent): void;
   /** Values never to print; the runner adds play, role and task vars, facts and registers named like secrets. */
   secrets?: SecretValues;
@@ -100,6 +103,7 @@ export class PlaybookRunner {
       verbosity: o.verbosity,
       signal: o.signal,
       prompter: o.prompter,
+      running: o.running ?? new RunningCommands(),
       playbookDir: o.playbook.dir,
       cliConnection: o.cliConnection,
       get playConnection() {
@@ -201,7 +205,8 @@ export class PlaybookRunner {
     if (interrupted) exitCode = EXIT.INTERRUPTED;
     else if (matched === 0 && this.o.playbook.plays.length > 0) exitCode = EXIT.NO_HOSTS;
     const durationMs = Date.now() - t0;
-    this.o.emit({ type: 'playbook_end', stats, durationMs, interrupted, exitCode });
+    const interruptedHosts = [...this.states.values()].filter((h) => h.interrupted).map((h) => h.name).sort();
+    this.o.emit({ type: 'playbook_end', stats, durationMs, interrupted, interruptedHosts, exitCode });
     return { stats, exitCode, interrupted, durationMs, hostsMatched: matched };
   }
 
@@ -287,7 +292,7 @@ export class PlaybookRunner {
             const vars = this.vars.forTask(h.name, undefined);
             const conn = await this.pool.get(h.name, transportFor(vars, this.play.connection, this.o.cliConnection, (t) => this.o.templar.render(t, vars)), vars);
             await conn.connect();
-            const { rc, facts, stderr } = await gatherFacts(conn);
+            const { rc, facts, stderr } = await gatherFacts(taskConnection(conn, this.o.signal, this.rc.running));
             if (rc !== 0) result = { failed: true, changed: false, msg: `fact gathering failed (rc=${rc}): ${stderr.trim()}` };
             else {
               // the play's gather_subset narrows what is kept, as setup's does
@@ -299,7 +304,9 @@ export class PlaybookRunner {
             const e = err as Error;
             result = e.name === 'UnreachableError' ? { unreachable: true, changed: false, msg: e.message } : { failed: true, changed: false, msg: e.message };
           }
-          this.record(fakeTask, h, result.unreachable ? 'unreachable' : result.failed ? 'failed' : 'ok', result, TOP);
+          // cut off by Ctrl-C: not a failure of the host
+          if (result.failed && this.o.signal.aborted) result.interrupted = true;
+          this.record(fakeTask, h, result.unreachable ? 'unreachable' : result.interrupted ? 'interrupted' : result.failed ? 'failed' : 'ok', result, TOP);
         }),
       ),
     );
@@ -403,6 +410,10 @@ export class PlaybookRunner {
         break;
       case 'skipped':
         s.skipped++;
+        break;
+      case 'interrupted':
+        s.interrupted = (s.interrupted ?? 0) + 1;
+        h.interrupted = true;
         break;
       case 'unreachable':
         if (task.ctx.ignoreUnreachable) {

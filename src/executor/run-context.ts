@@ -4,6 +4,7 @@ import type { Prompter } from '../output/prompter.js';
 import type { Task } from '../playbook/model.js';
 import type { Templar } from '../templating/types.js';
 import type { ConnectionPool } from './connection-pool.js';
+import type { RunningCommands } from './running-commands.js';
 import type { VariableManager } from './variables.js';
 
 export interface RunContext {
@@ -16,6 +17,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** The person at the terminal, for pause. */
   prompter?: Prompter;
+  /** Commands in flight, for the interrupt message. */
+  running: RunningCommands;
   playbookDir: string;
   playConnection?: string;
   cliConnection?: string;

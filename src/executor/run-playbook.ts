@@ -15,8 +15,10 @@ import { flattenTasks, PlaybookLoader } from '../playbook/load-playbook.js';
 import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
 import { checkConnectionChoice, checkStartAtTask } from './input-checks.js';
+import { handleInterrupts } from './interrupt.js';
 import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
 import { saveRetryFile } from './retry-file.js';
+import { RunningCommands } from './running-commands.js';
 import { isSecretName, secretValues } from './secret-values.js';
 import { tagsSelected } from './tags.js';
 import { routeYamlWarnings } from './yaml-warnings.js';
@@ -45,8 +47,6 @@ export interface PlayOptions {
   log(line: string): void;
   /** Build the playbook in memory instead of loading files (drover run). */
   inline?: Playbook;
-  /** Write failed/unreachable hosts to a retry file: true for NAME.retry, or this path. */
-  retryFile?: true | string;
   /** -u, -b, -K... and the config file: variables under all others (see connections/cli-defaults.ts). */
   cliDefaults?: Record<string, unknown>;
   /** Passwords typed for -k/-K: masked in every output. */
@@ -55,6 +55,8 @@ export interface PlayOptions {
   rolesPath?: string[];
   /** --step: ask before each task through the run's prompter. Implies the plain view (prompts between tasks, not inside one). */
   step?: boolean;
+  /** Write failed/unreachable hosts to a retry file: true for NAME.retry, or this path. */
+  retryFile?: true | string;
 }
 
 function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
@@ -124,15 +126,9 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   const prompter = maskingPrompter(choosePrompter(reporter, { assumeYes: Boolean(o.yes), json: o.json }), secrets.values);
   // every running command listens on this one signal: hundreds at once with -f 100 is normal
   setMaxListeners(0, abort.signal);
-  let interrupts = 0;
-  const onSignal = (): void => {
-    interrupts++;
-    // the first Ctrl-C lets running tasks finish and prints the recap; a second one quits now
-    if (interrupts > 1) process.exit(EXIT.INTERRUPTED);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const running = new RunningCommands();
+  // the first Ctrl-C stops running commands and prints the recap; a second one quits now
+  const stopHandling = handleInterrupts({ abort, running, write: (line) => void process.stderr.write(`${line}\n`) });
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
   const templar = createTemplar({ onVariable: (name, value) => isSecretName(name) && secrets.add(value) });
   if (o.json) yamlWarnings.attach((message) => reporter.handle({ type: 'warning', message }));
@@ -159,6 +155,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
         step: o.step ? stepPrompter((message) => prompter.ask({ message, echo: true, signal: abort.signal })) : undefined,
         signal: abort.signal,
         prompter,
+        running,
         emit: (e) => reporter.handle(maskDeep(e, secrets.values)),
         secrets,
       });
@@ -174,9 +171,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
     throw maskError(err, secrets.values);
   } finally {
     await reporter.finish();
+    stopHandling();
     yamlWarnings.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   for (const note of retryNotes) process.stderr.write(`${note}\n`);
   return exitCode;

@@ -17,8 +17,14 @@ import { readYamlFile } from '../playbook/yaml-source.js';
 import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
 import { transportFor } from './connection-pool.js';
+import { taskConnection } from './running-commands.js';
 
 type Vars = Record<string, unknown>;
+
+/** Results of attempts that ran out of their `timeout` (they end the task as they are). */
+const TIMED_OUT = new WeakSet<Vars>();
+// after a timeout, how long the stopped commands get to be gone before the task's result is given
+const TIMEOUT_SETTLE_MS = 10_000;
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -33,6 +39,7 @@ function located(task: Task, message: string): string {
 
 function statusOf(r: Vars): HostStatus {
   if (r.unreachable) return 'unreachable';
+  if (r.interrupted) return 'interrupted';
   if (r.failed) return 'failed';
   if (r.skipped) return 'skipped';
   return r.changed ? 'changed' : 'ok';
@@ -127,6 +134,7 @@ export class TaskRunner {
     } catch (err) {
       result = this.errorResult(task, err, host);
     }
+    result = this.interrupted(result);
     if (task.register && !result.unreachable) this.rc.vars.setFacts(host, { [task.register]: result }, false);
     return { status: statusOf(result), result };
   }
@@ -163,6 +171,7 @@ export class TaskRunner {
       } catch (err) {
         r = this.errorResult(task, err, host);
       }
+      r = this.interrupted(r);
       r[loopVar] = item;
       r.item = item;
       r.ansible_loop_var = loopVar;
@@ -183,6 +192,7 @@ export class TaskRunner {
     const failed = results.some((r) => r.failed);
     const out: Vars = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
     if (failed) out.failed = true;
+    if (results.some((r) => r.interrupted)) out.interrupted = true;
     if (results.every((r) => r.skipped)) {
       out.skipped = true;
       out.msg = 'All items skipped';
@@ -197,8 +207,9 @@ export class TaskRunner {
     const delay = task.delay ?? 5;
     let r: Vars = {};
     for (let attempt = 1; attempt <= retries; attempt++) {
-      r = await this.runOnce(task, host, vars);
-      if (r.unreachable) return r;
+      r = this.interrupted(await this.runOnce(task, host, vars));
+      // Ansible: a timed-out attempt ends the task as it is, no retries or changed_when/failed_when
+      if (r.unreachable || r.interrupted || TIMED_OUT.has(r)) return r;
       const bound: Vars = task.register ? { ...vars, [task.register]: r } : vars;
       this.applyChangedFailed(task, r, bound);
       if (!hasUntil) return r;
@@ -225,8 +236,51 @@ export class TaskRunner {
     }
   }
 
-  /** One module invocation. */
+  /** The task's `timeout` keyword in seconds (templated, as Ansible allows); 0 for none. */
+  private timeoutOf(task: Task, vars: Vars): number {
+    if (task.ctx.timeout === undefined || task.ctx.timeout === null) return 0;
+    const raw = this.rc.templar.render(task.ctx.timeout, vars);
+    const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isInteger(n) || n < 0 || String(raw).trim() === '') throw new ArgError(`timeout must be a whole number of seconds, got '${String(raw)}'`, 'timeout');
+    return n;
+  }
+
+  /**
+   * A result cut off by Ctrl-C/SIGTERM is reported as interrupted, not failed: the run is
+   * stopping, and the host did nothing wrong.
+   */
+  private interrupted(r: Vars): Vars {
+    if (!this.rc.signal.aborted || !r.failed || r.unreachable) return r;
+    const { failed: _f, ...rest } = r;
+    return { ...rest, interrupted: true, msg: `interrupted while the task ran${r.msg ? ` (${String(r.msg)})` : ''}` };
+  }
+
+  /**
+   * One module invocation within the task's `timeout`: when it runs out, the task's commands are
+   * stopped on the target (their process groups killed) and the task fails with Ansible's message.
+   */
   private async runOnce(task: Task, host: string, vars: Vars): Promise<Vars> {
+    const seconds = this.timeoutOf(task, vars);
+    if (!seconds) return this.invoke(task, host, vars, this.rc.signal);
+    const expired = new AbortController();
+    const timer = setTimeout(() => expired.abort(), seconds * 1000);
+    const run = this.invoke(task, host, vars, AbortSignal.any([this.rc.signal, expired.signal]));
+    const ranOut = new Promise<'timeout'>((resolve) => expired.signal.addEventListener('abort', () => resolve('timeout'), { once: true }));
+    try {
+      const first = await Promise.race([run, ranOut]);
+      if (first !== 'timeout') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    // the result is only given once the stopped commands are gone (or after a bound)
+    await Promise.race([run.catch(() => undefined), sleep(TIMEOUT_SETTLE_MS, undefined, { ref: false })]);
+    const r: Vars = { failed: true, changed: false, msg: `The ${task.action} action failed to execute in the expected time frame (${seconds}) and was terminated` };
+    TIMED_OUT.add(r);
+    return r;
+  }
+
+  /** One module invocation; its commands stop on `signal`. */
+  private async invoke(task: Task, host: string, vars: Vars, signal: AbortSignal): Promise<Vars> {
     const { templar } = this.rc;
     if (task.action === 'include_vars') return this.includeVars(task, host, vars);
     const def = findModule(task.action);
@@ -247,6 +301,7 @@ export class TaskRunner {
       if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
       conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
       await conn.connect();
+      conn = taskConnection(conn, signal, this.rc.running);
     }
     const ctx: ModuleContext = {
       host,
@@ -260,7 +315,7 @@ export class TaskRunner {
       findFile: (kind, p) => this.findFile(task, kind, p),
       render: (text, extraVars) => templar.renderString(text, extraVars ? { ...vars, ...extraVars } : vars),
       evaluate: (expr) => templar.evaluate(expr, vars),
-      signal: this.rc.signal,
+      signal,
       prompter: this.rc.prompter,
       verbosity: this.rc.verbosity,
     };

@@ -1,7 +1,8 @@
 // Output is a stream of events: the executor emits, exactly one reporter renders.
 // Reporters never decide exit codes.
 
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+/** `interrupted`: the task was cut off by Ctrl-C/SIGTERM; counted apart from failures. */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'interrupted';
 
 export interface HostStats {
   ok: number;
@@ -11,6 +12,8 @@ export interface HostStats {
   skipped: number;
   rescued: number;
   ignored: number;
+  /** Tasks cut off by an interrupt; present only when there were some (Ansible has no such count). */
+  interrupted?: number;
 }
 
 export type DroverEvent =
@@ -39,7 +42,15 @@ export type DroverEvent =
   | { type: 'warning'; message: string }
   | { type: 'retry'; task: string; host: string; attempt: number; retries: number; result: Record<string, unknown> }
   | { type: 'play_end'; name: string }
-  | { type: 'playbook_end'; stats: Record<string, HostStats>; durationMs: number; interrupted: boolean; exitCode: number };
+  | {
+      type: 'playbook_end';
+      stats: Record<string, HostStats>;
+      durationMs: number;
+      interrupted: boolean;
+      /** Hosts whose running task was cut off by the interrupt (reported as interrupted, not failed). */
+      interruptedHosts: string[];
+      exitCode: number;
+    };
 
 export interface Reporter {
   handle(event: DroverEvent): void;

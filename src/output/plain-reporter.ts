@@ -60,7 +60,7 @@ export class PlainReporter implements Reporter {
         this.hostResult(e);
         return;
       case 'playbook_end':
-        this.recap(e.stats, e.interrupted);
+        this.recap(e.stats, e.interrupted, e.interruptedHosts ?? []);
         return;
       default:
         return;
@@ -97,6 +97,9 @@ export class PlainReporter implements Reporter {
       case 'unreachable':
         this.write(this.paint('red', `fatal: [${host}]: UNREACHABLE! => ${resultJson(r)}`));
         return;
+      case 'interrupted':
+        this.write(this.paint('magenta', `interrupted: [${host}]${itemTag} => ${resultJson(r)}`));
+        return;
       case 'failed':
         if (e.item !== undefined) this.write(this.paint('red', `failed: [${host}]${itemTag} => ${resultJson(r)}`));
         else this.write(this.paint('red', `fatal: [${host}]: FAILED! => ${resultJson(r)}`));
@@ -105,8 +108,9 @@ export class PlainReporter implements Reporter {
     }
   }
 
-  private recap(stats: Record<string, HostStats>, interrupted: boolean): void {
+  private recap(stats: Record<string, HostStats>, interrupted: boolean, interruptedHosts: string[]): void {
     if (interrupted) this.write(this.paint('red', '\n[ERROR]: User interrupted execution'));
+    if (interruptedHosts.length) this.write(this.paint('magenta', `interrupted while a task ran: ${interruptedHosts.join(', ')}`));
     this.banner('PLAY RECAP');
     for (const [host, s] of Object.entries(stats)) {
       const hostStyle: Style = s.failed || s.unreachable ? 'red' : s.changed ? 'yellow' : 'green';
@@ -115,7 +119,7 @@ export class PlainReporter implements Reporter {
         return n > 0 ? this.paint(style, text) : text;
       };
       this.write(
-        `${this.paint(hostStyle, host.padEnd(26))} : ${cell('ok', s.ok, 'green')} ${cell('changed', s.changed, 'yellow')} ${cell('unreachable', s.unreachable, 'red')} ${cell('failed', s.failed, 'red')} ${cell('skipped', s.skipped, 'cyan')} ${cell('rescued', s.rescued, 'magenta')} ${cell('ignored', s.ignored, 'blue')}`.trimEnd(),
+        `${this.paint(hostStyle, host.padEnd(26))} : ${cell('ok', s.ok, 'green')} ${cell('changed', s.changed, 'yellow')} ${cell('unreachable', s.unreachable, 'red')} ${cell('failed', s.failed, 'red')} ${cell('skipped', s.skipped, 'cyan')} ${cell('rescued', s.rescued, 'magenta')} ${cell('ignored', s.ignored, 'blue')}${s.interrupted ? ` ${cell('interrupted', s.interrupted, 'magenta')}` : ''}`.trimEnd(),
       );
     }
     this.write('');

@@ -54,6 +54,14 @@ function asMapping(v: unknown, obj: unknown, key: string): Raw {
   return v as Raw;
 }
 
+/** `timeout:` seconds, or a template decided per host at run time. */
+function asTimeout(v: unknown, obj: unknown): number | string {
+  if (typeof v === 'string' && v.includes('{{')) return v;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0) return fail(`'timeout' must be a whole number of seconds, got ${JSON.stringify(v)}`, obj, 'timeout');
+  return n;
+}
+
 function asConditions(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
@@ -78,6 +86,7 @@ function inherit(parent: Inheritable, raw: Raw): Inheritable {
     runOnce: asBool(raw.run_once, raw, 'run_once') ?? parent.runOnce,
     anyErrorsFatal: asBool(raw.any_errors_fatal, raw, 'any_errors_fatal') ?? parent.anyErrorsFatal,
     throttle: raw.throttle !== undefined ? Number(raw.throttle) : parent.throttle,
+    timeout: raw.timeout !== undefined && raw.timeout !== null ? asTimeout(raw.timeout, raw) : parent.timeout,
   };
 }
 

@@ -20,6 +20,8 @@ export interface Inheritable {
   runOnce?: boolean;
   anyErrorsFatal?: boolean;
   throttle?: number;
+  /** Seconds a task may run (Ansible 2.10+), or a template of them; 0/absent for no limit. */
+  timeout?: number | string;
 }
 
 export interface RoleContext {

@@ -1,0 +1,115 @@
+// Ctrl-C / SIGTERM and the task `timeout` over ssh, against real sshd hosts: closing a channel
+// does not stop a command (sshd keeps the child, and refuses channel signals without a pty),
+// so Drover must kill the command's process group through a second channel. What is left on
+// each host is read from inside the host (fleet.exec), not over the connection under test.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFleet, type Fleet } from '../../fleet/fleet.js';
+import { drover, jsonEvents, jsonSummary } from '../../helpers/cli.js';
+import { markedPidsScript, pidLines, startDrover, waitForPids, waitGone } from './cli-process.js';
+
+let fleet: Fleet;
+const dir = mkdtempSync(join(tmpdir(), 'intr-ssh-'));
+
+before(async () => {
+  fleet = await startFleet({ hosts: 2, name: 'intr-ssh', subnet: 23 });
+});
+
+after(async () => {
+  await fleet?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Marked processes on every host of the fleet, as `host:pid`. */
+function marked(mark: string): string[] {
+  return fleet.hosts.flatMap((h) => pidLines(fleet.exec(h.name, markedPidsScript(mark)).stdout).map((p) => `${h.name}:${p}`));
+}
+
+function playbook(name: string, body: string): string {
+  const file = join(dir, `${name}.yml`);
+  writeFileSync(file, body);
+  return file;
+}
+
+function sleeper(mark: string, hostVars = ''): string {
+  return playbook(
+    mark,
+    `- hosts: fleet
+  gather_facts: false
+  ${hostVars}
+  tasks:
+    - name: long command
+      shell: "export INTR_MARK=${mark}; sleep 300 & sleep 301"
+    - name: never reached
+      command: "true"
+`,
+  );
+}
+
+test('SIGINT kills the remote process groups on every host, says what it waits for, exits 99 with hosts interrupted', async () => {
+  const mark = `ssh-int-${process.pid}`;
+  const run = startDrover(['play', '-i', fleet.inventoryIni, sleeper(mark)]);
+  await waitForPids(() => marked(mark), 4, 'two sleeps on each host', () => run.stdout() + run.stderr());
+  run.child.kill('SIGINT');
+  const res = await run.done;
+  assert.deepEqual(await waitGone(() => marked(mark), 1000), [], 'no sleep is left on any host');
+  assert.deepEqual(marked(mark), []);
+  assert.equal(res.code, 99, res.stderr);
+  assert.match(res.stderr, /SIGINT: waiting for 2 running commands on host1, host2 to stop/);
+  assert.match(res.stdout, /interrupted: \[host1\]/);
+  assert.match(res.stdout, /interrupted: \[host2\]/);
+  assert.match(res.stdout, /interrupted while a task ran: host1, host2/);
+  assert.match(res.stdout, /host1\s+: ok=0\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=0\s+interrupted=1/);
+  assert.match(res.stdout, /host2\s+: ok=0\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=0\s+interrupted=1/);
+});
+
+test('SIGTERM with become: the root-owned group of a deploy login is killed through sudo, JSON reports interrupted', async () => {
+  const mark = `ssh-term-${process.pid}`;
+  const run = startDrover(['play', '--json', '-i', fleet.inventoryIni, '-e', 'ansible_user=deploy', '-e', 'ansible_become=true', sleeper(mark)]);
+  await waitForPids(() => marked(mark), 4, 'two sleeps on each host', () => run.stdout() + run.stderr());
+  const owners = fleet.exec('host1', `for p in $(${markedPidsScript(mark)}); do stat -c %U /proc/$p; done`).stdout.trim().split('\n');
+  assert.deepEqual([...new Set(owners)], ['root'], 'the commands run as root, which deploy cannot kill without sudo');
+  run.child.kill('SIGTERM');
+  const res = await run.done;
+  assert.deepEqual(await waitGone(() => marked(mark), 1000), [], 'no sleep is left on any host');
+  assert.equal(res.code, 99, res.stderr);
+  assert.match(res.stderr, /SIGTERM: waiting for 2 running commands on host1, host2 to stop/);
+  const results = jsonEvents(res.stdout).filter((e) => e.type === 'host_result');
+  assert.deepEqual(results.map((e) => e.status), ['interrupted', 'interrupted']);
+  const end = jsonSummary(res.stdout) as ReturnType<typeof jsonSummary> & { interruptedHosts: string[] };
+  assert.deepEqual(end.interruptedHosts, ['host1', 'host2']);
+  for (const h of ['host1', 'host2']) assert.deepEqual([end.stats[h]!.failed, end.stats[h]!.interrupted], [0, 1]);
+});
+
+test('task timeout over ssh: the remote group is killed and the task fails with Ansible\'s message (with and without become)', async () => {
+  const mark = `ssh-timeout-${process.pid}`;
+  const file = playbook(
+    'timeout',
+    `- hosts: host1
+  gather_facts: false
+  vars:
+    t: 1
+  tasks:
+    - name: as root
+      shell: "export INTR_MARK=${mark}; sleep 300 & sleep 301"
+      timeout: "{{ t }}"
+      ignore_errors: true
+    - name: as deploy with become
+      shell: "export INTR_MARK=${mark}; sleep 300 & sleep 301"
+      timeout: 1
+      ignore_errors: true
+      vars: {ansible_user: deploy, ansible_become: true}
+`,
+  );
+  const res = await drover(['play', '--json', '-i', fleet.inventoryIni, file]);
+  assert.deepEqual(marked(mark), [], 'no command is left on the host');
+  const results = jsonEvents(res.stdout).filter((e) => e.type === 'host_result');
+  assert.deepEqual(results.map((e) => [e.status, e.result.msg]), [
+    ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
+    ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+});
