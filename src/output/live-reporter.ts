@@ -43,6 +43,7 @@ class TaskView {
   /** Plain-view lines printed under the task once it closes. */
   readonly details: string[] = [];
   status?: string;
+  redrawing?: NodeJS.Timeout;
   readonly startedAt = Date.now();
   endedAt?: number;
 
@@ -58,6 +59,12 @@ class TaskView {
   bind(w: Wrapper): void {
     this.wrapper = w;
     this.attach(w);
+  }
+
+  /** Keep a host line for the running display (only the last few are shown). */
+  note(line: string): void {
+    this.recent.push(line);
+    if (this.recent.length > 20) this.recent.splice(0, this.recent.length - 3);
   }
 
   count(key: string): void {
@@ -128,6 +135,15 @@ export class LiveReporter implements Reporter, PromptSurface {
     this.lines.handle(e);
     const text = this.collector.take().replace(/\n$/, '');
     if (text) view.details.push(text);
+  }
+
+  /** Results of a thousand hosts arrive in bursts: draw at most every 100 ms, not once per result. */
+  private redraw(view: TaskView): void {
+    if (view.redrawing) return;
+    view.redrawing = setTimeout(() => {
+      view.redrawing = undefined;
+      if (!view.endedAt) this.draw(view);
+    }, 100);
   }
 
   private draw(view: TaskView): void {
@@ -203,13 +219,13 @@ export class LiveReporter implements Reporter, PromptSurface {
         if (!view) return;
         this.detailIfShown(view, e);
         if (e.item !== undefined) {
-          if (e.status === 'failed') view.recent.push(`failed: [${e.host}] (item=${e.itemLabel ?? String(e.item)})`);
+          if (e.status === 'failed') view.note(`failed: [${e.host}] (item=${e.itemLabel ?? String(e.item)})`);
         } else {
           view.count(e.ignored ? 'ignored' : e.status);
           view.pending.delete(e.host);
-          view.recent.push(`${e.ignored ? 'failed (ignored)' : e.status}: [${e.host}]`);
+          view.note(`${e.ignored ? 'failed (ignored)' : e.status}: [${e.host}]`);
         }
-        this.draw(view);
+        this.redraw(view);
         return;
       }
       case 'retry':
