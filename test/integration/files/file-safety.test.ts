@@ -88,6 +88,7 @@ function setUp(t: Target): void {
   const r = t.sh(`set -e; B=${t.base}; rm -rf "$B"; mkdir -p "$B/nobody"; touch "$B/.start"; chown nobody:nogroup "$B/nobody"; chmod 0700 "$B/nobody"
 for f in own own-block own-replace own-copy own-template; do printf 'a=1\\n' > "$B/$f"; chown nobody:nogroup "$B/$f"; chmod 0600 "$B/$f"; done
 for m in lineinfile blockinfile replace copyf templatef copy template file; do printf 'a=1\\n' > "$B/real-$m"; chown nobody:nogroup "$B/real-$m"; chmod 0640 "$B/real-$m"; ln -s "real-$m" "$B/link-$m"; done
+printf 'r\\n' > "$B/remote-src"; chmod 0710 "$B/remote-src"
 if [ ! -e "${t.escape}" ]; then mkdir -p /escaped; echo remote > /escaped/x; fi`);
   assert.equal(r.rc, 0, `${t.name}: ${r.stderr}`);
 }
@@ -118,6 +119,7 @@ const SITE = `- hosts: all
     - {name: a new file with a symbolic mode, copy: {content: "sym\\n", dest: "{{ base }}/sym", mode: "u=rw,g=r,o="}}
     - {name: directories with a mode, file: {path: "{{ base }}/d1/d2/d3", state: directory, mode: "0700"}}
     - {name: mode preserve, copy: {src: script.sh, dest: "{{ base }}/preserved", mode: preserve}}
+    - {name: mode preserve with remote_src, copy: {src: "{{ base }}/remote-src", remote_src: true, dest: "{{ base }}/preserved-remote", mode: preserve}}
     - {name: mode preserve with content, copy: {content: "c\\n", dest: "{{ base }}/preserved-content", mode: preserve}}
     - name: as another user
       copy: {content: "mine\\n", dest: "{{ base }}/nobody/f", mode: "0640"}
@@ -187,6 +189,8 @@ d1/d2 directory root:root 700
 d1/d2/d3 directory root:root 700
 preserved regular file root:root 751
   | #!/bin/sh
+preserved-remote regular file root:root 710
+  | r
 preserved-content regular file root:root 600
   | c
 nobody/f regular file nobody:nogroup 640
