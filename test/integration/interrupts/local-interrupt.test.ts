@@ -122,6 +122,42 @@ test('task timeout: the command group is killed and the task fails with Ansible\
   assert.equal(res.code, 0, 'both failures were ignored');
 });
 
+test('timeout is inherited from the play and the block as in Ansible, ends the task without until retries, and outlasts SIGTERM', async () => {
+  const mark = `local-inherit-${process.pid}`;
+  const file = join(dir, 'inherit.yml');
+  writeFileSync(
+    file,
+    `- hosts: localhost
+  gather_facts: false
+  timeout: 1
+  tasks:
+    - name: from the play, ignoring SIGTERM
+      shell: "export INTR_MARK=${mark}; trap '' TERM; sleep 300 & sleep 301"
+      register: r
+      until: r.rc == 0
+      retries: 3
+      delay: 0
+      ignore_errors: true
+    - debug: var=r
+    - block:
+        - name: from the block
+          command: sleep 303
+          environment: {INTR_MARK: "${mark}"}
+      timeout: 2
+      ignore_errors: true
+`,
+  );
+  const res = await drover(['play', '--json', '-c', 'local', '-i', 'localhost,', file]);
+  assert.deepEqual(localMarked(mark), [], 'SIGKILL followed the ignored SIGTERM');
+  const results = jsonEvents(res.stdout).filter((e) => e.type === 'host_result');
+  assert.deepEqual(results.map((e) => [e.task, e.status]), [['from the play, ignoring SIGTERM', 'failed'], ['debug', 'ok'], ['from the block', 'failed']]);
+  assert.equal(jsonEvents(res.stdout).filter((e) => e.type === 'retry').length, 0, 'no until retries after a timeout');
+  // what ansible-playbook 2.14 registers for the same play
+  assert.deepEqual(results[1]!.result.r, { changed: false, failed: true, msg: 'The shell action failed to execute in the expected time frame (1) and was terminated' });
+  assert.equal(results[2]!.result.msg, 'The command action failed to execute in the expected time frame (2) and was terminated');
+  assert.equal(res.code, 0);
+});
+
 test('an invalid timeout is refused before anything runs', async () => {
   const file = join(dir, 'bad-timeout.yml');
   writeFileSync(file, '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: "true"\n      timeout: soon\n');
