@@ -84,7 +84,7 @@ test('SIGTERM with become: the root-owned group of a deploy login is killed thro
   for (const h of ['host1', 'host2']) assert.deepEqual([end.stats[h]!.failed, end.stats[h]!.interrupted], [0, 1]);
 });
 
-test('task timeout over ssh: the remote group is killed (SIGKILL after an ignored SIGTERM) and the task fails with Ansible\'s message, with and without become', async () => {
+test('task timeout over ssh: the remote group is killed (SIGKILL after an ignored SIGTERM) and the task fails with Ansible\'s message, as root and through sudo with and without a password', async () => {
   const mark = `ssh-timeout-${process.pid}`;
   const file = playbook(
     'timeout',
@@ -102,6 +102,11 @@ test('task timeout over ssh: the remote group is killed (SIGKILL after an ignore
       timeout: 1
       ignore_errors: true
       vars: {ansible_user: deploy, ansible_become: true}
+    - name: as ops with a sudo password
+      shell: "export INTR_MARK=${mark}; sleep 300 & sleep 301"
+      timeout: 1
+      ignore_errors: true
+      vars: {ansible_user: ops, ansible_become: true, ansible_become_pass: ops-pass}
 `,
   );
   const res = await drover(['play', '--json', '-i', fleet.inventoryIni, file]);
@@ -110,6 +115,25 @@ test('task timeout over ssh: the remote group is killed (SIGKILL after an ignore
   assert.deepEqual(results.map((e) => [e.status, e.result.msg]), [
     ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
     ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
+    ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
   ]);
   assert.equal(res.code, 0, res.stderr);
+});
+
+test('a second Ctrl-C quits at once; the kill already sent still ends the remote group after Drover exited', async () => {
+  const mark = `ssh-twice-${process.pid}`;
+  // the command ignores SIGTERM: only the kill script's SIGKILL, two seconds on, ends it
+  const file = playbook(mark, `- hosts: host1\n  gather_facts: false\n  tasks:\n    - shell: "export INTR_MARK=${mark}; trap '' TERM; sleep 300 & sleep 301"\n`);
+  const run = startDrover(['play', '-i', fleet.inventoryIni, file]);
+  await waitForPids(() => marked(mark), 2, 'two sleeps on host1', () => run.stdout() + run.stderr());
+  run.child.kill('SIGINT');
+  for (let i = 0; i < 100 && !/waiting for/.test(run.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
+  // the kill script is on its way to the host
+  await new Promise((r) => setTimeout(r, 500));
+  run.child.kill('SIGINT');
+  const res = await run.done;
+  assert.equal(res.code, 99);
+  assert.match(res.stderr, /SIGINT again, quitting now/);
+  assert.doesNotMatch(res.stdout, /PLAY RECAP/, 'quit before the recap');
+  assert.deepEqual(await waitGone(() => marked(mark), 5000), [], 'the remote kill finished without Drover');
 });
