@@ -37,7 +37,10 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
     const pst = await statPath(ctx, parent, false);
     if (!pst.exists) {
       // as Ansible: check mode predicts the write (an earlier task may create the directory), a real run fails
-      if (ctx.check) return { ...result, changed: true, msg: `Destination directory ${parent} does not exist yet` };
+      if (ctx.check) {
+        if (ctx.diff) result.diff = [{ before: '', after: diffText(req.content), before_header: dest, after_header: dest }];
+        return { ...result, changed: true, msg: `Destination directory ${parent} does not exist yet` };
+      }
       return { ...result, failed: true, msg: `Destination directory ${parent} does not exist` };
     }
   }

@@ -273,9 +273,11 @@ test('--check predicts writes into directories an earlier task would create (as 
     - {lineinfile: {path: "{{ base }}/later/dir/l", line: "x", create: true}}
 `,
   );
-  const check = await drover(['play', pb, '-i', inventory, '--check', '--json'], { cwd: dir });
+  const check = await drover(['play', pb, '-i', inventory, '--check', '--diff', '--json'], { cwd: dir });
   assert.equal(check.code, 0, check.stdout.slice(-3000));
   const s = jsonSummary(check.stdout);
+  const copies = jsonEvents(check.stdout).filter((e) => e.type === 'host_result' && e.action === 'copy');
+  assert.deepEqual(copies.map((e) => e.result.diff?.[0]?.after), targets.map(() => 'x\n'), 'the predicted content shows with --diff');
   for (const t of targets) {
     assert.deepEqual([s.stats[t.name]?.changed, s.stats[t.name]?.failed], [4, 0], t.name);
     assert.equal(t.sh(`test -e ${t.base}/later; echo $?`).stdout, '1\n', `check mode left ${t.name} untouched`);
