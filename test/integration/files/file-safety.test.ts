@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { startK8sSim, type K8sSim } from '../../k8s-sim/sim.js';
@@ -81,6 +81,7 @@ before(async () => {
 
 after(async () => {
   await Promise.allSettled([fleet?.stop(), noSftp?.stop(), sim?.stop()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Each target's directory as the tests start it: files owned by nobody, links to some of them. */
