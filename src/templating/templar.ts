@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
+import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
@@ -86,8 +87,14 @@ function patchRuntime(): void {
     return value;
   };
   const member = runtime.memberLookup;
-  runtime.memberLookup = function (this: unknown, obj: any, key: any) {
+  runtime.memberLookup = function (this: unknown, obj: any, key: any, ...slice: any[]) {
     if (obj instanceof Undefined) return new Undefined(obj.name);
+    // jinja-compat compiles obj[a:b:c] to memberLookup(obj, a, b, c)
+    if (slice.length === 2) return pySlice(obj, key, slice[0], slice[1]);
+    if (isPositional(obj) && typeof key === 'number' && Number.isInteger(key)) {
+      const item = pyIndex(obj, key);
+      return item === undefined ? new Undefined(`'${Array.isArray(obj) ? 'list' : 'str'} object' has no element ${key}`) : typeof item === 'string' ? renderNested(item) : item;
+    }
     if (typeof obj === 'string' && typeof key === 'string' && STRING_METHODS[key]) {
       const fn = STRING_METHODS[key]!;
       return (...args: unknown[]) => fn(obj, ...args);

@@ -29,3 +29,8 @@ test("string literals unescape as Python's do: '\\d' keeps its backslash, '\\x41
   const conds = ["'1.2' is search('\\.')", "s is search('\\w+ \\w+')", "'a\\nb' | length == 3"];
   assert.deepEqual([...divergencesFrom(templates, ['text']), ...divergencesFrom(conds, ['cond'])], []);
 });
+
+test('negative indexes and slices of lists and strings follow Python', () => {
+  const exprs = ['{{ l[-1] }}', '{{ l[-2] }}', "{{ s[-1] }}", '{{ nums[1:] }}', '{{ nums[:2] }}', '{{ nums[:-1] }}', '{{ nums[::-1] }}', '{{ nums[::2] }}', '{{ nums[10:] }}', '{{ nums[2:0:-1] }}', '{{ s[:5] }}', '{{ s[::-1] }}', '{{ s[-5:] }}', "{{ 'abc'[::2] }}", "{{ s.split(' ')[-1] }}", '{{ l[5] }}'];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});
