@@ -13,3 +13,11 @@ export const CLI_VAR = {
   becomeMethod: 'drover_cli_become_method',
   becomePassword: 'drover_cli_become_password',
 } as const;
+
+/**
+ * A play, block or task `remote_user:` takes the place of -u for its connection: above -u and
+ * the config file, below the inventory's user vars and -e, as in Ansible.
+ */
+export function withRemoteUser<V extends Record<string, unknown>>(vars: V, remoteUser: string | undefined): V {
+  return remoteUser === undefined ? vars : { ...vars, [CLI_VAR.user]: remoteUser };
+}

@@ -2,6 +2,7 @@
 // at the end. Transports are imported lazily so `drover --version` never loads ssh2.
 import type { Connection, ConnectionFactory, HostVars } from '../connections/types.js';
 import { InputError } from '../cli/errors.js';
+import { CLI_VAR } from '../connections/cli-defaults.js';
 import { TRANSPORT_ALIASES, unknownTransportMessage } from '../connections/transport-names.js';
 
 const loaders: Record<string, () => Promise<ConnectionFactory>> = {
@@ -22,9 +23,9 @@ export class ConnectionPool {
   private readonly conns = new Map<string, Promise<Connection>>();
   private readonly factories = new Map<string, Promise<ConnectionFactory>>();
 
-  /** The connection for a host (created, not yet connected: connect() is lazy). */
+  /** The connection for a host (created, not yet connected: connect() is lazy); one per login user a play's remote_user asks for. */
   get(host: string, transport: string, vars: HostVars): Promise<Connection> {
-    const key = `${transport}\0${host}`;
+    const key = `${transport}\0${host}\0${String(vars[CLI_VAR.user] ?? '')}`;
     let c = this.conns.get(key);
     if (!c) {
       c = this.factory(transport).then((f) => f.create(host, vars));
@@ -47,7 +48,7 @@ export class ConnectionPool {
   /** Drop a host's connection (meta: reset_connection). */
   async reset(host: string): Promise<void> {
     for (const [key, c] of this.conns) {
-      if (key.endsWith(`\0${host}`)) {
+      if (key.split('\0')[1] === host) {
         this.conns.delete(key);
         await (await c).close().catch(() => undefined);
       }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TemplateError } from '../cli/errors.js';
-import { CLI_VAR } from '../connections/cli-defaults.js';
+import { CLI_VAR, withRemoteUser } from '../connections/cli-defaults.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connections/types.js';
 import { ArgError, normalizeArgs, secretArgs, toBool } from '../modules/args.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
@@ -297,7 +297,8 @@ export class TaskRunner {
     let conn: Connection = unavailableConnection(host);
     if (!def.controllerOnly) {
       const target = task.ctx.delegateTo ? String(templar.render(task.ctx.delegateTo, vars)) : host;
-      const connVars = target === host ? vars : this.rc.vars.hostView(target);
+      const remoteUser = task.ctx.remoteUser !== undefined ? String(templar.render(task.ctx.remoteUser, vars)) : undefined;
+      const connVars = withRemoteUser(target === host ? vars : this.rc.vars.hostView(target), remoteUser);
       if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
       conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
       await conn.connect();

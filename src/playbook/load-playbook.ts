@@ -76,6 +76,7 @@ function inherit(parent: Inheritable, raw: Raw): Inheritable {
     become: (typeof raw.become === 'string' && raw.become.includes('{{') ? raw.become : asBool(raw.become, raw, 'become')) ?? parent.become,
     becomeUser: raw.become_user !== undefined ? String(raw.become_user) : parent.becomeUser,
     becomeMethod: raw.become_method !== undefined ? String(raw.become_method) : parent.becomeMethod,
+    remoteUser: raw.remote_user !== undefined && raw.remote_user !== null ? String(raw.remote_user) : parent.remoteUser,
     environment: env !== undefined && env !== null ? [...parent.environment, env as Raw] : parent.environment,
     vars: raw.vars !== undefined ? { ...parent.vars, ...asMapping(raw.vars, raw, 'vars') } : parent.vars,
     ignoreErrors: asBool(raw.ignore_errors, raw, 'ignore_errors') ?? parent.ignoreErrors,

@@ -10,6 +10,8 @@ export interface Inheritable {
   become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: string;
+  /** remote_user: the login user; inventory ansible_user beats it, it beats -u (Ansible's order). */
+  remoteUser?: string;
   environment: Record<string, unknown>[];
   vars: Record<string, unknown>;
   ignoreErrors?: boolean;

@@ -192,3 +192,43 @@ become_user = ops
   assert.equal(own.code, 0, own.stdout + own.stderr);
   assert.deepEqual(outputs(own.stdout), { host1: 'deploy none', host2: 'deploy none' });
 });
+
+test('a play or task remote_user beats -u and loses to inventory ansible_user; each user gets its own connection', async () => {
+  const inv = inventory('remote-user-inv.yml', { host2: { ansible_user: 'root' } }, { ansible_ssh_private_key_file: fleet.keyPath });
+  const pb = join(dir, 'remote-user.yml');
+  writeFileSync(
+    pb,
+    `- hosts: all
+  remote_user: deploy
+  gather_facts: true
+  tasks:
+    - name: facts were gathered as
+      debug: {msg: "{{ ansible_user_id }}"}
+    - name: play user
+      command: whoami
+    - name: task user
+      command: whoami
+      remote_user: ops
+- hosts: host1
+  gather_facts: false
+  tasks:
+    - name: -u user
+      command: whoami
+`,
+  );
+  const res = await drover(['play', '-i', inv, '-u', 'root', pb, '--json']);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  const seen = jsonEvents(res.stdout)
+    .filter((e) => e.type === 'host_result' && e.task !== 'Gathering Facts')
+    .map((e) => `${e.host} ${e.task}: ${String(e.result.stdout ?? e.result.msg).trim()}`)
+    .sort();
+  assert.deepEqual(seen, [
+    'host1 -u user: root',
+    'host1 facts were gathered as: deploy',
+    'host1 play user: deploy',
+    'host1 task user: ops',
+    'host2 facts were gathered as: root',
+    'host2 play user: root',
+    'host2 task user: root',
+  ]);
+});
