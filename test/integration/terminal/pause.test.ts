@@ -64,7 +64,11 @@ async function answerGate(s: TmuxScreen, tag: string): Promise<void> {
   await sleep(1500);
   assert.equal(existsSync(join(dir, `deployed-web1-${tag}`)), false);
   assert.match(s.text(), /Type the cluster to deploy:/);
-  s.type('prod-eu');
+  // a typo mended with Backspace, as on any line
+  s.type('prod-ex');
+  await s.waitFor('Type the cluster to deploy: prod-ex');
+  s.keys('BSpace');
+  s.type('u');
   await s.waitFor('Type the cluster to deploy: prod-eu');
   s.keys('Enter');
   await s.waitFor('PIN (output is hidden):');
