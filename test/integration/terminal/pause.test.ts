@@ -173,10 +173,14 @@ test('pause without a terminal fails clearly and nothing after it runs; --yes or
   }
 });
 
-test('Enter on an empty line takes the default answer', async () => {
+test('a bare pause waits for Enter; Enter on an empty line takes the default answer', async () => {
   const pb = join(dir, 'enter-default.yml');
-  writeFileSync(pb, `- hosts: web1\n  gather_facts: false\n  tasks:\n    - pause: {prompt: "Region", default: eu-west}\n      register: region\n    - copy: {content: "{{ region.user_input }}", dest: "${dir}/region-enter"}\n`);
+  writeFileSync(pb, `- hosts: web1\n  gather_facts: false\n  tasks:\n    - pause:\n    - pause: {prompt: "Region", default: eu-west}\n      register: region\n    - copy: {content: "{{ region.user_input }}", dest: "${dir}/region-enter"}\n`);
   const s = screen(['play', pb, '-i', inv]);
+  await s.waitFor('Press enter to continue, Ctrl+C to interrupt:');
+  await sleep(500);
+  assert.doesNotMatch(s.text(), /Region:/);
+  s.keys('Enter');
   await s.waitFor('Region:');
   await sleep(500);
   assert.equal(existsSync(join(dir, 'region-enter')), false);
