@@ -37,9 +37,9 @@ ${EXIT_CODE_HELP}`;
     'list-hosts': Flags.boolean({ description: 'list the hosts each play would run on, then exit', default: false }),
     'list-tasks': Flags.boolean({ description: 'list the tasks each play would run, then exit', default: false }),
     'syntax-check': Flags.boolean({ description: 'validate the playbook and inventory, then exit', default: false }),
+    step: Flags.boolean({ description: 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)', default: false }),
     'retry-file': Flags.boolean({ description: 'write failed/unreachable hosts to NAME.retry beside the playbook (or in $DROVER_RETRY_FILES_SAVE_PATH), for -l @NAME.retry', default: false }),
     'retry-file-path': Flags.string({ description: 'write the retry file here instead (implies --retry-file)', helpValue: 'PATH' }),
-    step: Flags.boolean({ description: 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)', default: false }),
     color: Flags.boolean({ description: 'colour output (default: on a terminal, unless NO_COLOR)', allowNo: true }),
     yes: Flags.boolean({ description: 'answer every pause prompt with its default (or empty) instead of asking', default: false }),
   };

@@ -1,15 +1,16 @@
 // The command line as Ansible users type it: flags before arguments, repeated -i/-e/-t,
 // short usage errors with exit 5, unknown commands, --version with the commit, and shell
 // completion. The real CLI over the local connection.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drover, jsonEvents, ROOT } from '../../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-habits-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const inv1 = join(dir, 'inv1.yml');
 const inv2 = join(dir, 'inv2.ini');
 writeFileSync(inv1, 'all:\n  vars: {ansible_connection: local}\n  hosts:\n    alpha: {}\n    beta: {}\n');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ before(async () => {
 
 after(async () => {
   await fleet?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('-u sets the login user; inventory ansible_user beats it, -e beats both', async () => {

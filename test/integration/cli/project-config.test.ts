@@ -2,14 +2,15 @@
 // are exit 5 with file:line, ansible.cfg's unknown keys are ignored; inventory, forks and
 // roles_path come from the file; $DROVER_CONFIG; a world-writable directory's ansible.cfg is
 // not read (as Ansible refuses it).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drover, jsonEvents } from '../../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'drover-config-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 const env = { HOME: root };
 
 function project(files: Record<string, string>): string {

@@ -1,15 +1,21 @@
 // Reading ansible.cfg and drover.yml: sections, both delimiters, comments, Ansible's booleans,
 // paths relative to the file, environment over file, and the errors a user can act on.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSetting, loadProjectConfig } from '../../../src/cli/project-config.js';
 import { InputError } from '../../../src/cli/errors.js';
 
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function dir(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'drover-cfg-unit-'));
+  made.push(d);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
   return d;
 }
