@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
+import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
@@ -65,6 +66,7 @@ function patchRuntime(): void {
   nunjucks.installJinjaCompat();
   installPythonTruthiness(nunjucks);
   installPythonStringLiterals(nunjucks);
+  installNestedBraces(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;
@@ -298,10 +300,10 @@ class NunjucksTemplar implements Templar {
   private renderValue(source: string, vars: Record<string, unknown>): unknown {
     const trailing = /\n*$/.exec(source)![0].length;
     const body = trailing ? source.slice(0, -1) : source;
-    const m = SINGLE_EXPR.exec(body);
+    const lone = SINGLE_EXPR.exec(body)?.[1] ?? loneExpressionWithBraces(nunjucks, body);
     let res: unknown;
-    if (m) {
-      res = this.evaluate(m[1]!, vars);
+    if (lone !== undefined) {
+      res = this.evaluate(lone, vars);
       if (typeof res !== 'string') return res;
     } else {
       res = this.run(body, vars);

@@ -34,3 +34,8 @@ test('negative indexes and slices of lists and strings follow Python', () => {
   const exprs = ['{{ l[-1] }}', '{{ l[-2] }}', "{{ s[-1] }}", '{{ nums[1:] }}', '{{ nums[:2] }}', '{{ nums[:-1] }}', '{{ nums[::-1] }}', '{{ nums[::2] }}', '{{ nums[10:] }}', '{{ nums[2:0:-1] }}', '{{ s[:5] }}', '{{ s[::-1] }}', '{{ s[-5:] }}', "{{ 'abc'[::2] }}", "{{ s.split(' ')[-1] }}", '{{ l[5] }}'];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test('nested dict literals may end right before }} (Jinja balances braces)', () => {
+  const inputs = ["{{ {'a': {'b': 1}}}}", "{{ {'a': {'b': {'c': 1}}} }}", "x={{ {'a': {'b': 1}}}}", "{{ {'k': {'x': [1, {'y': 2}]}} }}", "{{ {'b': 1, 'a': {'c': [1, 2]}} | to_json }}", "{{ [{'a': 1}, {'b': {'c': 2}}] }}"];
+  assert.deepEqual(divergencesFrom(inputs, ['value', 'text']), []);
+});
