@@ -13,12 +13,13 @@ const MARK = /\[drover-pgid:(\d+)\]\n/;
  * command runs as before and announces nothing (then it can only be cut off, not killed).
  */
 export function inProcessGroup(command: string): string {
-  const announce = `printf '[drover-pgid:%s]\\n' $$ >&2`;
+  // the command is in the script once (a variable), so a long one does not triple
   return [
+    `c=${quote(command)}`,
     'read -r s </proc/$$/stat 2>/dev/null; s=${s##*) }; set -- $s',
-    `if [ "$3" = "$$" ]; then ${announce}; exec sh -c ${quote(command)}`,
-    `elif command -v setsid >/dev/null 2>&1; then exec 3<&0; setsid sh -c ${quote(`printf "[drover-pgid:%s]\\n" $$ >&2; exec sh -c "$1"`)} drover ${quote(command)} <&3 3<&- & wait $!`,
-    `else exec sh -c ${quote(command)}; fi`,
+    `if [ "$3" = "$$" ]; then printf '[drover-pgid:%s]\\n' $$ >&2; exec sh -c "$c"`,
+    `elif command -v setsid >/dev/null 2>&1; then exec 3<&0; setsid sh -c ${quote(`printf "[drover-pgid:%s]\\n" $$ >&2; exec sh -c "$1"`)} drover "$c" <&3 3<&- & wait $!`,
+    'else exec sh -c "$c"; fi',
   ].join('\n');
 }
 
