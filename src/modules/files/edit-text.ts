@@ -3,6 +3,7 @@
 import { posix } from 'node:path';
 import { quote } from '../../connections/shell-quote.js';
 import { applyAttrs, attrResult, backupFile, normalizeMode, statPath, type PathStat } from '../remote/file-state.js';
+import { runValidate, validateArgError } from '../remote/validate-content.js';
 import { attrArg } from '../remote/write-content.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 
@@ -30,6 +31,14 @@ export async function editFile(ctx: ModuleContext, path: string, create: boolean
   if (e.changed) {
     if (ctx.diff) result.diff = [{ before: original ?? '', after: e.text, before_header: `${path} (content)`, after_header: `${path} (content)` }];
     if (!ctx.check) {
+      if (ctx.args.validate !== undefined && ctx.args.validate !== null) {
+        const validate = String(ctx.args.validate);
+        const bad = validateArgError(validate);
+        if (bad) return { changed: false, failed: true, msg: bad };
+        // as Ansible's lineinfile/blockinfile/replace: a 0600 temp file of the become user, and only rc and stderr in the message
+        const r = await runValidate(ctx, validate, Buffer.from(e.text), posix.basename(real));
+        if (r.rc !== 0) return { changed: false, failed: true, msg: `failed to validate: rc:${r.rc} error:${r.stderr}` };
+      }
       if (ctx.args.backup && st.exists) result.backup = await backupFile(ctx, real);
       if (!st.exists) await makeParents(ctx, real);
       await ctx.conn.put(Buffer.from(e.text), real, { mode: normalizeMode(ctx.args.mode), owner: attrArg(ctx.args.owner), group: attrArg(ctx.args.group), become: ctx.become });

@@ -2,6 +2,7 @@
 // set attributes; honest in check mode; before/after for --diff.
 import { posix } from 'node:path';
 import type { ModuleContext, ModuleResult } from '../types.js';
+import { runValidate, validateArgError } from './validate-content.js';
 import { applyAttrs, attrResult, backupFile, diffText, normalizeMode, sha1, statPath, type Attrs } from './file-state.js';
 
 export interface WriteRequest extends Attrs {
@@ -13,6 +14,8 @@ export interface WriteRequest extends Attrs {
   nameIfDir?: string;
   /** Ansible's `follow`: write through a symlink at dest to its target; without it the link is replaced by a file. */
   follow?: boolean;
+  /** Ansible's `validate`: a command, %s the new content's temp file, that must exit 0 before dest is replaced. */
+  validate?: unknown;
 }
 
 /** Put content at dest if it differs; returns Ansible's copy-shaped result. */
@@ -53,6 +56,10 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
       result.diff = [{ before, after: diffText(req.content), before_header: dest, after_header: dest }];
     }
     if (!ctx.check) {
+      if (req.validate !== undefined && req.validate !== null) {
+        const refused = await validateWrite(ctx, String(req.validate), req.content, posix.basename(dest), { mode: normalizeMode(req.mode), owner: attrArg(req.owner), group: attrArg(req.group) });
+        if (refused) return { ...refused, checksum };
+      }
       if (req.backup && st.type === 'file') result.backup_file = await backupFile(ctx, dest);
       // put keeps a replaced file's owner, group and mode; asked ones are set before the rename
       await ctx.conn.put(req.content, dest, { mode: normalizeMode(req.mode), owner: attrArg(req.owner), group: attrArg(req.group), become: ctx.become });
@@ -62,6 +69,15 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
   if (after.exists && (await applyAttrs(ctx, dest, req, after))) changed = true;
   const final = ctx.check ? after : await statPath(ctx, dest, false);
   return { ...result, ...attrResult(dest, final), dest, changed, state: 'file' };
+}
+
+/** copy and template's validate: undefined when the content passed, else Ansible's failure (dest untouched). */
+async function validateWrite(ctx: ModuleContext, validate: string, content: Buffer, name: string, attrs: Parameters<typeof runValidate>[4]): Promise<ModuleResult | undefined> {
+  const bad = validateArgError(validate);
+  if (bad) return { changed: false, failed: true, msg: bad };
+  const r = await runValidate(ctx, validate, content, name, attrs);
+  if (r.rc === 0) return undefined;
+  return { changed: false, failed: true, msg: 'failed to validate', exit_status: r.rc, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** An owner/group argument for put, or undefined when not given. */
