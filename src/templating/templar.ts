@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
+import { installForIf } from './for-if.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
@@ -67,6 +68,7 @@ function patchRuntime(): void {
   installPythonTruthiness(nunjucks);
   installPythonStringLiterals(nunjucks);
   installNestedBraces(nunjucks);
+  installForIf(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

@@ -39,3 +39,15 @@ test('nested dict literals may end right before }} (Jinja balances braces)', () 
   const inputs = ["{{ {'a': {'b': 1}}}}", "{{ {'a': {'b': {'c': 1}}} }}", "x={{ {'a': {'b': 1}}}}", "{{ {'k': {'x': [1, {'y': 2}]}} }}", "{{ {'b': 1, 'a': {'c': [1, 2]}} | to_json }}", "{{ [{'a': 1}, {'b': {'c': 2}}] }}"];
   assert.deepEqual(divergencesFrom(inputs, ['value', 'text']), []);
 });
+
+test('for loops with an if filter: items filtered first, loop.index/length and else see the kept ones', () => {
+  const templates = [
+    '{% for x in nums if x > 1 %}{{ x }},{% endfor %}',
+    '{% for x in nums if x > 10 %}{{ x }}{% else %}none{% endfor %}',
+    '{% for x in nums if x != 1 %}{{ loop.index }}/{{ loop.length }} {% endfor %}',
+    '{% for k, v in [[1, 2], [3, 4]] if v > 2 %}{{ k }}{% endfor %}',
+    "{% for c in 'abc' if c != 'b' %}{{ c }}{% endfor %}",
+    '{% for x in nums if x > n %}{{ x }}{% endfor %}',
+  ];
+  assert.deepEqual(divergencesFrom(templates, ['text', 'value']), []);
+});
