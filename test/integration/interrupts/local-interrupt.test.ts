@@ -36,8 +36,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const mark = `local-${signal}-${process.pid}`;
     const run = startDrover(['play', '-c', 'local', '-i', 'localhost,', sleeper(mark)]);
     await waitForPids(() => localMarked(mark), 2, 'both sleeps started', () => run.stdout() + run.stderr());
+    const signalled = Date.now();
     run.child.kill(signal);
     const res = await run.done;
+    assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
     assert.deepEqual(await waitGone(() => localMarked(mark), 1000), [], 'no sleep is left behind');
     assert.equal(res.code, 99, res.stderr);
     assert.match(res.stderr, new RegExp(`${signal}: waiting for 1 running command on localhost to stop`));
@@ -52,8 +54,10 @@ test('--json: the interrupted task is a host_result with status interrupted, pla
   const mark = `local-json-${process.pid}`;
   const run = startDrover(['play', '--json', '-c', 'local', '-i', 'localhost,', sleeper(mark)]);
   await waitForPids(() => localMarked(mark), 2, 'both sleeps started', () => run.stdout() + run.stderr());
+  const signalled = Date.now();
   run.child.kill('SIGINT');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.deepEqual(await waitGone(() => localMarked(mark), 1000), [], 'no sleep is left behind');
   assert.equal(res.code, 99);
   const results = jsonEvents(res.stdout).filter((e) => e.type === 'host_result');
@@ -76,8 +80,10 @@ test('a second Ctrl-C quits at once, without waiting or a recap, and still kills
   await waitForPids(() => localMarked(mark), 2, 'both sleeps started', () => run.stdout() + run.stderr());
   run.child.kill('SIGINT');
   for (let i = 0; i < 50 && !/waiting for/.test(run.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
+  const signalled = Date.now();
   run.child.kill('SIGINT');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.equal(res.code, 99);
   assert.match(res.stderr, /SIGINT again, quitting now/);
   assert.doesNotMatch(res.stdout, /PLAY RECAP/, 'quit before the recap');

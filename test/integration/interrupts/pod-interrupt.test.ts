@@ -54,8 +54,10 @@ test('SIGINT kills the command groups in the pods through a second exec, exits 9
   );
   const run = startDrover(cli(file, true), { env: { KUBECONFIG: '/nonexistent' } });
   await waitForPids(() => marked(mark), 4, 'two sleeps in each pod', () => run.stdout() + run.stderr());
+  const signalled = Date.now();
   run.child.kill('SIGINT');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.deepEqual(await waitGone(() => marked(mark), 1000), [], 'no sleep is left in any pod');
   assert.equal(res.code, 99, res.stderr);
   assert.match(res.stderr, /SIGINT: waiting for 2 running commands on intr-1, intr-2 to stop/);
@@ -66,7 +68,7 @@ test('SIGINT kills the command groups in the pods through a second exec, exits 9
   for (const p of PODS) assert.deepEqual([end.stats[p]!.failed, end.stats[p]!.interrupted], [0, 1]);
 });
 
-test('task timeout in a pod: the group is killed and the task fails with Ansible\'s message; templated timeout too', async () => {
+test('task timeout in a pod: the group is killed and the task fails with Ansible\'s message; templated timeout too; drover_k8s_exec_timeout kills too (rc 124)', async () => {
   const mark = `pod-timeout-${process.pid}`;
   const file = join(dir, 'timeout.yml');
   writeFileSync(
@@ -83,6 +85,13 @@ test('task timeout in a pod: the group is killed and the task fails with Ansible
       environment: {INTR_MARK: "${mark}"}
       timeout: "{{ 1 + 1 }}"
       ignore_errors: true
+- hosts: intr-2
+  gather_facts: false
+  vars: {drover_k8s_exec_timeout: 1}
+  tasks:
+    - name: the connection's own exec timeout
+      shell: "export INTR_MARK=${mark}; sleep 300 & sleep 301"
+      ignore_errors: true
 `,
   );
   const res = await drover(cli(file, true), { env: { KUBECONFIG: '/nonexistent' } });
@@ -91,6 +100,8 @@ test('task timeout in a pod: the group is killed and the task fails with Ansible
   assert.deepEqual(results.map((e) => [e.status, e.result.msg]), [
     ['failed', 'The shell action failed to execute in the expected time frame (1) and was terminated'],
     ['failed', 'The command action failed to execute in the expected time frame (2) and was terminated'],
+    ['failed', 'command timed out'],
   ]);
+  assert.equal(results[2]!.result.rc, 124);
   assert.equal(res.code, 0, res.stderr);
 });

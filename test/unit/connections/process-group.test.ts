@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { batchedKiller, GroupWatch, inProcessGroup, killGroupsScript, stripGroupMark } from '../../../src/connections/process-group.js';
 
 function sh(script: string, input: string, viaSetsid: boolean): { rc: number; stdout: string; stderr: string } {
@@ -22,6 +25,17 @@ for (const leader of [true, false]) {
     assert.equal(stripGroupMark(r.stderr), 'err\n');
   });
 }
+
+test('wrapper without setsid, in a shell that leads no group: the command still runs, nothing is announced', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'intr-nosetsid-'));
+  try {
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    const r = spawnSync('/bin/sh', ['-c', inProcessGroup('read line; echo "got $line"; exit 4')], { input: 'x\n', encoding: 'utf8', env: { PATH: bin } });
+    assert.deepEqual([r.status, r.stdout, r.stderr], [4, 'got x\n', '']);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
 
 test('the kill script ends a whole group, background children too', async () => {
   const child = spawn('/bin/sh', ['-c', inProcessGroup('sleep 30 & sleep 31')], { stdio: ['ignore', 'ignore', 'pipe'] });
