@@ -12,6 +12,7 @@ import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
+import { installTestArguments } from './test-arguments.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
 import { Undefined } from './undefined-value.js';
@@ -69,6 +70,7 @@ function patchRuntime(): void {
   installPythonStringLiterals(nunjucks);
   installNestedBraces(nunjucks);
   installForIf(nunjucks);
+  installTestArguments(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

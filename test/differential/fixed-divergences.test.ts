@@ -51,3 +51,9 @@ test('for loops with an if filter: items filtered first, loop.index/length and e
   ];
   assert.deepEqual(divergencesFrom(templates, ['text', 'value']), []);
 });
+
+test('a test takes one argument without parentheses (x is divisibleby 3, x is in [..], s is search "re")', () => {
+  const exprs = ['{{ n is divisibleby 3 }}', '{{ n is not divisibleby 2 }}', '{{ n is eq 3 }}', '{{ n is gt 2 }}', "{{ 'a' is in l }}", "{{ n is in [1, 3] }}", "{{ s is search 'World' }}", "{{ s is match 'Hell' }}", '{{ n is sameas none }}', "{{ 'x' if n is divisibleby 3 else 'y' }}"];
+  const conds = ['n is divisibleby 3', "s is search 'World' and n is odd", 'n is not eq 4'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
+});
