@@ -36,7 +36,12 @@ export function blockInFile(original: string | undefined, a: Record<string, unkn
     lines.splice(n1, n0 - n1 + 1);
     n0 = n1;
   }
+  // Ansible 2.16's prepend_newline/append_newline: a blank line between the block and its neighbours, unless one is there or it is the file's edge
+  const wanted = a.state !== 'absent';
+  if (a.prepend_newline && wanted && n0 !== 0 && lines[n0 - 1] !== '') lines.splice(n0++, 0, '');
   lines.splice(n0, 0, ...blockLines);
+  const next = n0 + blockLines.length;
+  if (a.append_newline && wanted && next < lines.length && lines[next] !== '') lines.splice(next, 0, '');
   let text = lines.join('\n');
   if (lines.length && (original === undefined || original.endsWith('\n') || original === '')) text += '\n';
   const changed = text !== (original ?? '');
@@ -64,7 +69,6 @@ export const blockinfileModule: ModuleDef = {
     validate: { type: 'str' },
     append_newline: { type: 'bool', default: false },
     prepend_newline: { type: 'bool', default: false },
-    unsafe_writes: { type: 'bool' },
   },
   async run(ctx) {
     return editFile(ctx, String(ctx.args.path), Boolean(ctx.args.create), (orig) => blockInFile(orig, ctx.args), `Path ${ctx.args.path} does not exist !`);

@@ -1,9 +1,9 @@
 // copy: content or a controller file (or directory) to the target.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { quote } from '../../connections/shell-quote.js';
 import { pyJson } from '../../templating/python-repr.js';
-import { statPath } from '../remote/file-state.js';
+import { normalizeMode, statPath } from '../remote/file-state.js';
 import { writeContent } from '../remote/write-content.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
 
@@ -22,7 +22,10 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
     if (!st.exists) {
       changed = true;
       if (!ctx.check) {
-        const r = await ctx.conn.exec(`mkdir -p ${quote(target)}`, { become: ctx.become });
+        // directory_mode goes to the directories this copy creates, never to ones that were there (as Ansible)
+        const mode = ctx.args.directory_mode === undefined || ctx.args.directory_mode === null ? undefined : normalizeMode(ctx.args.directory_mode);
+        const made = `set --; p=${quote(target)}; while [ ! -e "$p" ] && [ ! -L "$p" ]; do set -- "$p" "$@"; p=$(dirname "$p"); done; `;
+        const r = await ctx.conn.exec(mode ? `${made}mkdir -p ${quote(target)} && chmod ${quote(mode)} "$@"` : `mkdir -p ${quote(target)}`, { become: ctx.become });
         if (r.rc !== 0) throw new Error(r.stderr.trim());
       }
     }
@@ -30,6 +33,8 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
       const p = join(dir, name);
       if (statSync(p).isDirectory()) await walk(p, posix.join(target, name));
       else {
+        const vault = vaultRefusal(ctx, p);
+        if (vault) throw new Error(vault);
         const r = await writeContent(ctx, { ...ctx.args, mode: localMode(ctx.args.mode, p), follow: Boolean(ctx.args.follow), dest: posix.join(target, name), content: readFileSync(p) });
         if (r.failed) throw new Error(String(r.msg));
         changed ||= r.changed;
@@ -38,6 +43,19 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
   };
   await walk(local, dest);
   return { changed, dest };
+}
+
+/** Drover has no Ansible Vault: an encrypted src is refused (unless decrypt=false asks for it as it is) rather than copied as ciphertext. */
+function vaultRefusal(ctx: ModuleContext, file: string): string | undefined {
+  if (ctx.args.decrypt === false) return undefined;
+  const head = Buffer.alloc(15);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString('latin1') === '$ANSIBLE_VAULT;' ? `${file} is encrypted with Ansible Vault, which Drover cannot decrypt (decrypt: false copies it as it is)` : undefined;
 }
 
 /** `mode: preserve` as the mode of a controller file (as Ansible's copy and template), else mode as given. */
@@ -56,11 +74,11 @@ export const copyModule: ModuleDef = {
     remote_src: { type: 'bool', default: false },
     directory_mode: { type: 'raw' },
     follow: { type: 'bool', default: false },
-    local_follow: { type: 'bool', default: true },
+    // a controller-side link is always followed (read as the file it points to); false is refused, not ignored
+    local_follow: { type: 'bool', default: true, choices: [true] },
     decrypt: { type: 'bool', default: true },
     checksum: { type: 'str' },
     validate: { type: 'str' },
-    unsafe_writes: { type: 'bool' },
     ...ATTRS,
   },
   async run(ctx) {
@@ -91,6 +109,8 @@ export const copyModule: ModuleDef = {
       const target = src.endsWith('/') ? dest : posix.join(dest, basename(local));
       return copyDir(ctx, local, target);
     }
+    const vault = vaultRefusal(ctx, local);
+    if (vault) return { changed: false, failed: true, msg: vault };
     return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest, content: readFileSync(local), nameIfDir: basename(local) });
   },
 };
@@ -102,12 +122,13 @@ export const templateModule: ModuleDef = {
   args: {
     src: { type: 'path', required: true },
     dest: { type: 'path', required: true },
-    newline_sequence: { type: 'str', default: '\n' },
-    trim_blocks: { type: 'bool', default: true },
-    lstrip_blocks: { type: 'bool', default: false },
+    // Drover's template engine renders with these settings (Ansible's defaults); others are refused, not ignored
+    newline_sequence: { type: 'str', default: '\n', choices: ['\n'] },
+    trim_blocks: { type: 'bool', default: true, choices: [true] },
+    lstrip_blocks: { type: 'bool', default: false, choices: [false] },
     validate: { type: 'str' },
     follow: { type: 'bool', default: false },
-    output_encoding: { type: 'str', default: 'utf-8' },
+    output_encoding: { type: 'str', default: 'utf-8', choices: ['utf-8', 'utf8', 'UTF-8', 'UTF8'] },
     ...ATTRS,
   },
   async run(ctx) {

@@ -41,7 +41,6 @@ export const fileModule: ModuleDef = {
     access_time: { type: 'str' },
     modification_time_format: { type: 'str' },
     access_time_format: { type: 'str' },
-    unsafe_writes: { type: 'bool' },
   },
   async run(ctx) {
     const a = ctx.args;

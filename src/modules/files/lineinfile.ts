@@ -103,7 +103,6 @@ export const lineinfileModule: ModuleDef = {
     owner: { type: 'str' },
     group: { type: 'str' },
     validate: { type: 'str' },
-    unsafe_writes: { type: 'bool' },
   },
   async run(ctx) {
     if (ctx.args.state === 'absent') {

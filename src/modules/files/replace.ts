@@ -38,8 +38,8 @@ export const replaceModule: ModuleDef = {
     owner: { type: 'str' },
     group: { type: 'str' },
     validate: { type: 'str' },
-    encoding: { type: 'str' },
-    unsafe_writes: { type: 'bool' },
+    // the file is read and written as UTF-8; another encoding is refused rather than ignored
+    encoding: { type: 'str', default: 'utf-8', choices: ['utf-8', 'utf8', 'UTF-8', 'UTF8'] },
   },
   async run(ctx) {
     return editFile(ctx, String(ctx.args.path), false, (orig) => replaceIn(orig ?? '', ctx.args), `Path ${ctx.args.path} does not exist !`);

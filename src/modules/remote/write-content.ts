@@ -16,6 +16,8 @@ export interface WriteRequest extends Attrs {
   follow?: boolean;
   /** Ansible's `validate`: a command, %s the new content's temp file, that must exit 0 before dest is replaced. */
   validate?: unknown;
+  /** copy's `checksum`: the SHA1 the content must have. */
+  checksum?: unknown;
 }
 
 /** Put content at dest if it differs; returns Ansible's copy-shaped result. */
@@ -33,6 +35,10 @@ export async function writeContent(ctx: ModuleContext, req: WriteRequest): Promi
     dest = st.realPath ?? dest;
   }
   const checksum = sha1(req.content);
+  // copy's `checksum`: the content must be what the playbook expected, before anything is written
+  if (req.checksum !== undefined && req.checksum !== null && req.checksum !== '' && String(req.checksum) !== checksum) {
+    return { changed: false, failed: true, msg: 'Copied file does not match the expected checksum. Transfer failed.', checksum, expected_checksum: String(req.checksum) };
+  }
   const result: ModuleResult = { changed: false, dest, checksum, size: req.content.length };
   if (st.exists && req.force === false) return { ...result, ...attrResult(dest, st), changed: false, msg: 'file already exists' };
   const parent = posix.dirname(dest);
