@@ -1,6 +1,7 @@
 // command: run a program with arguments, no shell (quoted word by word).
 import { quoteArgs } from '../../connections/shell-quote.js';
 import type { ModuleDef } from '../types.js';
+import { argvLine } from './expand-argv.js';
 import { runCommandLine } from './run-command.js';
 import { shlexSplit } from './shlex.js';
 
@@ -25,7 +26,8 @@ export const commandModule: ModuleDef = {
     if (ctx.args.argv) argv = (ctx.args.argv as unknown[]).map(String);
     else if (raw !== undefined && String(raw).trim() !== '') argv = shlexSplit(String(raw));
     else return { changed: false, failed: true, msg: 'no command given', rc: 256 };
-    return runCommandLine(ctx, quoteArgs(argv), argv);
+    // as Ansible's run_command: no shell, but $VAR, ${VAR} and a leading ~ expand on the target unless expand_argument_vars is false
+    return runCommandLine(ctx, argvLine(argv, ctx.args.expand_argument_vars !== false), argv);
   },
 };
 
@@ -51,7 +53,9 @@ export const rawModule: ModuleDef = {
   args: { executable: { type: 'path' } },
   async run(ctx) {
     const text = String(ctx.args._raw_params ?? '');
-    const r = await ctx.conn.exec(text, { become: ctx.become, signal: ctx.signal });
+    // as Ansible's raw action: `executable -c 'text'`, the executable as written
+    const line = ctx.args.executable ? `${ctx.args.executable} -c ${quoteArgs([text])}` : text;
+    const r = await ctx.conn.exec(line, { become: ctx.become, signal: ctx.signal });
     return { changed: true, rc: r.rc, stdout: r.stdout, stderr: r.stderr, failed: r.rc !== 0 ? true : undefined, msg: r.rc !== 0 ? 'non-zero return code' : undefined };
   },
 };

@@ -1,0 +1,157 @@
+// Every argument a module declares is honoured or refused, never accepted and ignored: the ones
+// Drover dropped are refused at load (exit 5, file:line), values it cannot honour fail the task
+// naming the argument, and the ones it now implements behave as ansible-playbook's (locally)
+// and over ssh with become (one sshd host, systemctl without a daemon).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFleet, type Fleet } from '../../fleet/fleet.js';
+import { ansiblePlaybook, hasAnsible } from '../../helpers/ansible.js';
+import { drover, jsonEvents } from '../../helpers/cli.js';
+
+let dir: string;
+let fleet: Fleet | undefined;
+
+before(() => {
+  dir = mkdtempSync('/tmp/drover-module-args-');
+  chmodSync(dir, 0o755);
+});
+
+after(async () => {
+  await fleet?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function results(stdout: string): Record<string, { status: string; result: Record<string, any> }> {
+  const out: Record<string, { status: string; result: Record<string, any> }> = {};
+  for (const e of jsonEvents(stdout)) if (e.type === 'host_result') out[e.task] = { status: e.status, result: e.result };
+  return out;
+}
+
+/** Arguments Drover declared but never read, now gone from the schemas (Ansible's unsafe_writes is an in-place fallback write, not a no-op). */
+const REMOVED: [string, string][] = [
+  ['copy', 'unsafe_writes: true'],
+  ['lineinfile', 'unsafe_writes: true'],
+  ['blockinfile', 'unsafe_writes: true'],
+  ['replace', 'unsafe_writes: true'],
+  ['file', 'unsafe_writes: true'],
+];
+
+test('removed arguments are refused at load with the unknown-argument error: exit 5 naming file:line, nothing runs', async () => {
+  for (const [mod, arg] of REMOVED) {
+    const pb = join(dir, `removed-${mod}.yml`);
+    const marker = join(dir, `ran-${mod}`);
+    writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - {command: touch ${marker}}\n    - {${mod}: {path: /tmp/x, dest: /tmp/x, ${arg}}}\n`.replace(`{${mod}: {path: /tmp/x, dest: /tmp/x,`, mod === 'copy' ? `{${mod}: {dest: /tmp/x, content: x,` : `{${mod}: {path: /tmp/x,`));
+    const res = await drover(['play', pb, '-i', 'localhost,', '-c', 'local']);
+    assert.equal(res.code, 5, `${mod}: ${res.stdout}${res.stderr}`);
+    assert.match(res.stderr, new RegExp(`${pb.replace(/[.]/g, '\\.')}:5\\b.*unsupported parameter for module ${mod}: unsafe_writes`, 's'), mod);
+    assert.equal(existsSync(marker), false, `${mod}: nothing ran`);
+  }
+});
+
+test('values Drover cannot honour fail the task naming the argument, and write nothing; a vault file is refused unless decrypt=false', async () => {
+  const d = join(dir, 'values');
+  mkdirSync(d);
+  writeFileSync(join(d, 't.j2'), 'x\n');
+  writeFileSync(join(d, 'vaulted'), '$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+  writeFileSync(join(d, 'r'), 'a\n');
+  const cases: [string, string, RegExp][] = [
+    ['lstrip_blocks', `template: {src: t.j2, dest: "${d}/o1", lstrip_blocks: true}`, /lstrip_blocks must be one of: false, got: true/],
+    ['trim_blocks', `template: {src: t.j2, dest: "${d}/o2", trim_blocks: false}`, /trim_blocks must be one of: true, got: false/],
+    ['newline_sequence', `template: {src: t.j2, dest: "${d}/o3", newline_sequence: "\\r\\n"}`, /newline_sequence must be one of/],
+    ['output_encoding', `template: {src: t.j2, dest: "${d}/o4", output_encoding: latin-1}`, /output_encoding must be one of: utf-8.*got: latin-1/],
+    ['local_follow', `copy: {src: t.j2, dest: "${d}/o5", local_follow: false}`, /local_follow must be one of: true, got: false/],
+    ['encoding', `replace: {path: "${d}/r", regexp: a, replace: b, encoding: latin-1}`, /encoding must be one of: utf-8.*got: latin-1/],
+    ['decrypt', `copy: {src: vaulted, dest: "${d}/o6"}`, /encrypted with Ansible Vault, which Drover cannot decrypt/],
+  ];
+  const pb = join(d, 'pb.yml');
+  writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${cases.map(([n, t]) => `    - {name: ${n}, ${t}, ignore_errors: true}`).join('\n')}\n    - {name: raw vault, copy: {src: vaulted, dest: "${d}/o7", decrypt: false}}\n`);
+  const res = await drover(['play', pb, '-i', 'localhost,', '-c', 'local', '--json'], { cwd: d });
+  const r = results(res.stdout);
+  for (const [n, , msg] of cases) {
+    assert.equal(r[n]?.status, 'failed', `${n}: ${JSON.stringify(r[n])}`);
+    assert.match(String(r[n]!.result.msg), msg, n);
+  }
+  for (const o of ['o1', 'o2', 'o3', 'o4', 'o5', 'o6']) assert.equal(existsSync(join(d, o)), false, o);
+  assert.equal(spawnSync('cat', [join(d, 'r'), join(d, 'o7')], { encoding: 'utf8' }).stdout, 'a\n$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+});
+
+const PARITY = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: checksum wrong, copy: {content: "c\\n", dest: "{{ d }}/ck", checksum: "0000000000000000000000000000000000000000"}, ignore_errors: true}
+    - {name: checksum right, copy: {content: "c\\n", dest: "{{ d }}/ck2", checksum: "2b66fd261ee5c6cfc8de7fa466bab600bcfe4f69"}}
+    - {name: directory_mode, copy: {src: "{{ d }}/src/", dest: "{{ d }}/out/a/b/", directory_mode: "0700"}}
+    - {name: stat, stat: {path: "{{ d }}/plain"}, register: st}
+    - {name: stat shown, debug: {msg: "{{ [st.stat.mimetype, st.stat.charset, st.stat.attributes, st.stat.attr_flags, st.stat.version is not none] }}"}}
+    - {name: stat off, stat: {path: "{{ d }}/plain", get_mime: false, get_attributes: false}, register: st2}
+    - {name: stat off shown, debug: {msg: "{{ ['mimetype' in st2.stat, 'attributes' in st2.stat, 'attr_flags' in st2.stat] }}"}}
+    - {name: command expands, command: "echo $HOME \${HOME} $NOPE_X \${NOPE_X} ~ ~/x '~' a$HOME ~nosuchuser/y $1x '$HOME b' ~root $$ a~"}
+    - {name: raw executable, raw: echo $0, args: {executable: /bin/bash}}
+`;
+
+test('copy checksum and directory_mode, stat get_mime and get_attributes, command\'s $VAR and ~ expansion, raw executable: as ansible-playbook', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
+  const pb = join(dir, 'parity.yml');
+  writeFileSync(pb, PARITY);
+  const seen: Record<string, string> = {};
+  for (const tool of ['ansible', 'drover'] as const) {
+    const d = join(dir, `parity-${tool}`);
+    mkdirSync(join(d, 'src', 'sub'), { recursive: true });
+    writeFileSync(join(d, 'src', 'sub', 'f'), 'hi\n');
+    writeFileSync(join(d, 'plain'), 'x\n');
+    const args = [pb, '-i', 'localhost,', '-c', 'local', '-e', `d=${d}`];
+    const lines: string[] = [];
+    const show = (task: string, h: Record<string, any>): void => {
+      lines.push(`${task}: ${JSON.stringify([h.failed ?? false, h.msg, h.checksum, h.expected_checksum, h.stdout?.replace(d, 'D')])}`);
+    };
+    if (tool === 'ansible') {
+      const res = ansiblePlaybook(args, dir);
+      for (const t of JSON.parse(res.raw.slice(res.raw.indexOf('{'))).plays[0].tasks) show(t.task.name, t.hosts.localhost);
+    } else {
+      const res = await drover(['play', ...args, '--json'], { cwd: dir });
+      for (const [task, { result }] of Object.entries(results(res.stdout))) show(task, result);
+    }
+    lines.push(spawnSync('sh', ['-c', `cd ${d} && find out ck ck2 -printf '%p %m\\n' 2>&1 | sort`], { encoding: 'utf8' }).stdout);
+    seen[tool] = lines.join('\n');
+  }
+  assert.equal(seen.drover, seen.ansible);
+  assert.match(seen.drover!, /^command expands: \[false,"","?/m);
+  assert.match(seen.drover!, /^out\/a 700$/m, 'the comparison is real');
+});
+
+test('over ssh with become: systemd masked, a module warning shown as [WARNING], command expansion as the become user, stat mime', async () => {
+  fleet = await startFleet({ hosts: 1, name: 'module-args', subnet: 28 });
+  const unit = '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n';
+  assert.equal(fleet.exec('host1', `mkdir -p /usr/lib/systemd/system && printf '${unit.replace(/\n/g, '\\n')}' > /usr/lib/systemd/system/dummy.service; printf 'x\\n' > /srv/plain`).rc, 0);
+  const inv = join(dir, 'inv.yml');
+  writeFileSync(inv, `all:\n  hosts:\n    h1: {ansible_host: ${fleet.hosts[0]!.ip}, ansible_user: deploy, ansible_ssh_private_key_file: ${fleet.keyPath}, drover_ssh_known_hosts: ${fleet.knownHostsPath}, ansible_become: true}\n`);
+  const pb = join(dir, 'ssh.yml');
+  writeFileSync(
+    pb,
+    `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: mask, systemd: {name: dummy, masked: true}}
+    - {name: mask again, systemd: {name: dummy, masked: true}}
+    - {name: unmask, systemd: {name: dummy, masked: false}}
+    - {name: service sleep, service: {name: dummy, enabled: false, sleep: 3}}
+    - {name: expand, command: "echo $HOME ~ $USER"}
+    - {name: stat, stat: {path: /srv/plain}}
+`,
+  );
+  const res = await drover(['play', pb, '-i', inv, '--json'], { cwd: dir });
+  const r = results(res.stdout);
+  assert.deepEqual(['mask', 'mask again', 'unmask'].map((t) => r[t]?.status), ['changed', 'ok', 'changed'], res.stdout.slice(-3000));
+  assert.equal(r['expand']?.result.stdout, '/root /root root');
+  assert.deepEqual([r['stat']?.result.stat.mimetype, r['stat']?.result.stat.charset], ['text/plain', 'us-ascii']);
+  const warnings = jsonEvents(res.stdout).filter((e) => e.type === 'warning').map((e) => e.message);
+  assert.deepEqual(warnings, ['Ignoring "sleep" as it is not used in "systemd"']);
+  const masked = await drover(['play', pb, '-i', inv], { cwd: dir });
+  assert.match(masked.stdout + masked.stderr, /\[WARNING\]: Ignoring "sleep" as it is not used in "systemd"/);
+  // masking was real: the unit's state as systemctl on the host sees it after a mask
+  writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - {systemd: {name: dummy, masked: true}}\n`);
+  assert.equal((await drover(['play', pb, '-i', inv], { cwd: dir })).code, 0);
+  assert.equal(fleet.exec('host1', 'systemctl is-enabled dummy').stdout.trim(), 'masked');
+});
