@@ -57,3 +57,9 @@ test('a test takes one argument without parentheses (x is divisibleby 3, x is in
   const conds = ['n is divisibleby 3', "s is search 'World' and n is odd", 'n is not eq 4'];
   assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
 });
+
+test('comparisons: == by value for lists and dicts, chained 1 < n < 5, list ordering, mixed types refused, in by value', () => {
+  const exprs = ['{{ el == [] }}', '{{ ed == {} }}', "{{ [1, 2] == [1, 2] }}", "{{ {'a': 1} == {'a': 1} }}", '{{ 1 == 1.0 }}', '{{ 1 == true }}', "{{ 1 == '1' }}", '{{ 1 < n < 5 }}', '{{ 3 > 2 > 1 }}', '{{ 1 < 3 > 2 }}', '{{ [1, 2] < [1, 3] }}', "{{ 1 < 'a' }}", "{{ none < 1 }}", '{{ [1] in [[1], 2] }}', "{{ 1 in 'abc' }}", "{{ 'x' in none }}", "{{ 'k' in d }}", '{{ missing == none }}'];
+  const conds = ['el == []', 'ed == {}', '1 < n < 5', "l == ['b', 'a', 'b']", "n > '2'"];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
+});
