@@ -8,10 +8,12 @@ import type { HostVars } from '../types.js';
 
 export type SshSetting = HostSetting;
 
+// Names in lookup order, first set wins. Where Ansible has two names for a setting the later one
+// in its plugin wins there (ansible_ssh_port over ansible_port), so that one comes first here.
 export const SSH_SETTINGS: Record<string, SshSetting> = {
-  host: { names: ['ansible_host', 'ansible_ssh_host', 'drover_ssh_host'], type: 'str', description: 'address to connect to (default: the inventory name)' },
-  port: { names: ['ansible_port', 'ansible_ssh_port', 'drover_ssh_port'], type: 'int', default: 22, description: 'TCP port' },
-  user: { names: ['ansible_user', 'ansible_ssh_user', 'drover_ssh_user'], type: 'str', description: 'login user (default: the local user)' },
+  host: { names: ['ansible_ssh_host', 'ansible_host', 'drover_ssh_host'], type: 'str', description: 'address to connect to (default: the inventory name)' },
+  port: { names: ['ansible_ssh_port', 'ansible_port', 'drover_ssh_port'], type: 'int', default: 22, description: 'TCP port' },
+  user: { names: ['ansible_ssh_user', 'ansible_user', 'drover_ssh_user'], type: 'str', description: 'login user (default: the local user)' },
   keyFile: { names: ['ansible_ssh_private_key_file', 'ansible_private_key_file', 'drover_ssh_key_file'], type: 'str', description: 'private key file (OpenSSH or PEM)' },
   passphrase: { names: ['drover_ssh_key_passphrase', 'ansible_ssh_private_key_passphrase'], type: 'str', description: 'passphrase of the key file' },
   password: { names: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'drover_ssh_password'], type: 'str', description: 'login password' },
@@ -78,9 +80,11 @@ export function sshOptions(inventoryName: string, vars: HostVars): SshOptions {
   if (opt('UserKnownHostsFile') === '/dev/null' && policy === 'strict' && strict && /^no$/i.test(strict)) policy = 'off';
   if (!['strict', 'accept-new', 'off'].includes(policy)) throw new Error(`drover_ssh_host_key_policy must be strict, accept-new or off, got '${policy}'`);
   const jumpSpec = get('jump') ?? opt('ProxyJump') ?? /-J\s+(\S+)/.exec(common)?.[1];
+  const port = Number(get('port'));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`the ssh port must be a TCP port number (1-65535), got '${String(get('port'))}'`);
   return {
     host: String(get('host') ?? inventoryName),
-    port: Number(get('port')),
+    port,
     user,
     keyFile: get('keyFile') !== undefined ? String(get('keyFile')).replace(/^~(?=\/)/, homedir()) : undefined,
     passphrase: get('passphrase') !== undefined ? String(get('passphrase')) : undefined,
