@@ -10,6 +10,7 @@ import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kuberne
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
 import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
+import { settingsKey } from './settings-key.js';
 import { GroupWatch, inProcessGroup, killGroupsScript, stripGroupMark } from './process-group.js';
 import { putAttrs, tempBeside, writeAndReplaceScript } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
@@ -217,4 +218,5 @@ export class KubernetesConnection implements Connection {
 export const kubernetesConnectionFactory: ConnectionFactory = {
   transport: 'kubernetes',
   create: (host: string, vars: HostVars) => new KubernetesConnection(host, vars),
+  settingsKey: (host: string, vars: HostVars) => settingsKey(() => kubernetesOptions(host, vars)),
 };

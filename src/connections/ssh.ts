@@ -11,6 +11,7 @@ import { batchedKiller, GroupWatch, inProcessGroup, killGroupsScript, stripGroup
 import { numericIds, putAttrs, tempBeside, writeAndReplaceScript, type PutAttrs } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
 import { checkHostKey, fingerprint, knownHostName, rememberHostKey } from './ssh/known-hosts.js';
+import { settingsKey } from './settings-key.js';
 import { sshOptions, type SshOptions } from './ssh/settings.js';
 import { UnreachableError, type BecomeOptions, type Connection, type ConnectionFactory, type ExecOptions, type ExecResult, type HostVars, type PutOptions } from './types.js';
 
@@ -374,4 +375,5 @@ function sftpCall<T = void>(fn: (cb: (err: Error | null | undefined, value?: T) 
 export const sshConnectionFactory: ConnectionFactory = {
   transport: 'ssh',
   create: (host: string, vars: HostVars) => new SshConnection(host, vars),
+  settingsKey: (host: string, vars: HostVars) => settingsKey(() => sshOptions(host, vars)),
 };

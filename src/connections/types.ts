@@ -78,4 +78,9 @@ export type HostVars = Record<string, unknown>;
 export interface ConnectionFactory {
   readonly transport: string;
   create(host: string, vars: HostVars): Connection;
+  /**
+   * Identifies the settings `create` would read from `vars` (see settings-key.ts): equal keys
+   * may share one connection, so a task with another user or port does not reuse the host's.
+   */
+  settingsKey?(host: string, vars: HostVars): string;
 }

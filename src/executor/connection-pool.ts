@@ -1,8 +1,9 @@
-// One connection per (host, transport) for the whole run, created on first use and closed
-// at the end. Transports are imported lazily so `drover --version` never loads ssh2.
+// One connection per (host, transport, connection settings) for the whole run, created on first
+// use and closed at the end: a task whose vars or keywords ask for another user, port or
+// address gets a connection of its own (and keeps it for later tasks), as Ansible connects
+// with each task's settings. Transports are imported lazily so `drover --version` never loads ssh2.
 import type { Connection, ConnectionFactory, HostVars } from '../connections/types.js';
 import { InputError } from '../cli/errors.js';
-import { CLI_VAR } from '../connections/cli-defaults.js';
 import { TRANSPORT_ALIASES, unknownTransportMessage } from '../connections/transport-names.js';
 
 const loaders: Record<string, () => Promise<ConnectionFactory>> = {
@@ -18,17 +19,19 @@ export function transportFor(vars: HostVars, playConnection?: string, cliConnect
   return TRANSPORT_ALIASES[t] ?? t;
 }
 
-/** Caches connections per host for the run. */
+/** Caches connections per host and connection settings for the run. */
 export class ConnectionPool {
   private readonly conns = new Map<string, Promise<Connection>>();
   private readonly factories = new Map<string, Promise<ConnectionFactory>>();
 
-  /** The connection for a host (created, not yet connected: connect() is lazy); one per login user a play's remote_user asks for. */
-  get(host: string, transport: string, vars: HostVars): Promise<Connection> {
-    const key = `${transport}\0${host}\0${String(vars[CLI_VAR.user] ?? '')}`;
+  /** The connection for a host with these settings (created, not yet connected: connect() is lazy). */
+  async get(host: string, transport: string, vars: HostVars): Promise<Connection> {
+    const f = await this.factory(transport);
+    // no await between the lookup and the set: concurrent gets for the same settings share one
+    const key = `${transport}\0${host}\0${f.settingsKey?.(host, vars) ?? ''}`;
     let c = this.conns.get(key);
     if (!c) {
-      c = this.factory(transport).then((f) => f.create(host, vars));
+      c = Promise.resolve().then(() => f.create(host, vars));
       this.conns.set(key, c);
     }
     return c;
