@@ -42,6 +42,8 @@ export async function connectionDefaults(flags: ConnectionFlagValues, config: Pr
     if (value !== undefined) vars[name] = value;
   };
   set(CLI_VAR.user, flags.user ?? configSetting(config, 'remote_user'));
+  // Ansible has no port flag: the config file's remote_port is the default, under the port: keyword
+  set(CLI_VAR.port, configSetting(config, 'remote_port'));
   set(CLI_VAR.keyFile, flags['private-key'] !== undefined ? resolve(flags['private-key']) : configSetting(config, 'private_key_file'));
   set(CLI_VAR.connectTimeout, flags.timeout ?? configSetting(config, 'timeout'));
   // host_key_checking = False is Ansible's way to accept any host key

@@ -22,6 +22,7 @@ export const CONFIG_KEYS = {
   inventory: { section: 'defaults', kind: 'paths', env: ['DROVER_INVENTORY', 'ANSIBLE_INVENTORY'] },
   forks: { section: 'defaults', kind: 'int', env: ['DROVER_FORKS', 'ANSIBLE_FORKS'] },
   remote_user: { section: 'defaults', kind: 'str', env: ['DROVER_REMOTE_USER', 'ANSIBLE_REMOTE_USER'] },
+  remote_port: { section: 'defaults', kind: 'int', env: ['DROVER_REMOTE_PORT', 'ANSIBLE_REMOTE_PORT'] },
   private_key_file: { section: 'defaults', kind: 'str', env: ['DROVER_PRIVATE_KEY_FILE', 'ANSIBLE_PRIVATE_KEY_FILE'] },
   host_key_checking: { section: 'defaults', kind: 'bool', env: ['DROVER_HOST_KEY_CHECKING', 'ANSIBLE_HOST_KEY_CHECKING'] },
   roles_path: { section: 'defaults', kind: 'paths', env: ['DROVER_ROLES_PATH', 'ANSIBLE_ROLES_PATH'] },

@@ -2,8 +2,11 @@
 // --private-key, -T, -k, -b, --become-user, --become-method, -K; drover.yml/ansible.cfg).
 // They sit under every other variable and each reader consults them last, after all the
 // Ansible names, so inventory `ansible_user` beats `-u` and `-e` beats both, as in Ansible.
+// A play, block or task `remote_user:`/`port:` takes the place of -u/the config file's port
+// for its connection (executor/connection-vars.ts), as Ansible ranks keywords.
 export const CLI_VAR = {
   user: 'drover_cli_user',
+  port: 'drover_cli_port',
   keyFile: 'drover_cli_private_key_file',
   password: 'drover_cli_password',
   connectTimeout: 'drover_cli_timeout',
@@ -13,11 +16,3 @@ export const CLI_VAR = {
   becomeMethod: 'drover_cli_become_method',
   becomePassword: 'drover_cli_become_password',
 } as const;
-
-/**
- * A play, block or task `remote_user:` takes the place of -u for its connection: above -u and
- * the config file, below the inventory's user vars and -e, as in Ansible.
- */
-export function withRemoteUser<V extends Record<string, unknown>>(vars: V, remoteUser: string | undefined): V {
-  return remoteUser === undefined ? vars : { ...vars, [CLI_VAR.user]: remoteUser };
-}

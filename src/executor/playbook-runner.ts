@@ -12,8 +12,8 @@ import { readYamlFile } from '../playbook/yaml-source.js';
 import { findModule } from '../modules/index.js';
 import { PromptInterrupted, type Prompter } from '../output/prompter.js';
 import type { Templar } from '../templating/types.js';
-import { withRemoteUser } from '../connections/cli-defaults.js';
 import { ConnectionPool, transportFor } from './connection-pool.js';
+import { connectionVars } from './connection-vars.js';
 import { gatherFacts } from './facts.js';
 import { HostState } from './host-state.js';
 import { Limiter } from './limiter.js';
@@ -293,7 +293,7 @@ export class PlaybookRunner {
           let result: Vars;
           try {
             const all = this.vars.forTask(h.name, undefined);
-            const vars = withRemoteUser(all, this.play.ctx.remoteUser !== undefined ? String(this.o.templar.render(this.play.ctx.remoteUser, all)) : undefined);
+            const vars = connectionVars(all, this.play.ctx, (t) => this.o.templar.render(t, all));
             const conn = await this.pool.get(h.name, transportFor(vars, this.play.connection, this.o.cliConnection, (t) => this.o.templar.render(t, vars)), vars);
             await conn.connect();
             const { rc, facts, stderr } = await gatherFacts(taskConnection(conn, this.o.signal, this.rc.running));

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TemplateError } from '../cli/errors.js';
-import { CLI_VAR, withRemoteUser } from '../connections/cli-defaults.js';
+import { CLI_VAR } from '../connections/cli-defaults.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connections/types.js';
 import { ArgError, normalizeArgs, secretArgs, toBool } from '../modules/args.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
@@ -17,6 +17,7 @@ import { readYamlFile } from '../playbook/yaml-source.js';
 import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
 import { transportFor } from './connection-pool.js';
+import { connectionVars } from './connection-vars.js';
 import { taskConnection } from './running-commands.js';
 
 type Vars = Record<string, unknown>;
@@ -297,8 +298,9 @@ export class TaskRunner {
     let conn: Connection = unavailableConnection(host);
     if (!def.controllerOnly) {
       const target = task.ctx.delegateTo ? String(templar.render(task.ctx.delegateTo, vars)) : host;
-      const remoteUser = task.ctx.remoteUser !== undefined ? String(templar.render(task.ctx.remoteUser, vars)) : undefined;
-      const connVars = withRemoteUser(target === host ? vars : this.rc.vars.hostView(target), remoteUser);
+      // a delegated task connects with the target's vars, its task, block and play vars included, as in Ansible
+      const targetVars = target === host ? vars : this.rc.vars.forTask(target, task);
+      const connVars = connectionVars(targetVars, task.ctx, (t) => templar.render(t, targetVars), (t) => templar.render(t, vars));
       if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
       conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
       await conn.connect();

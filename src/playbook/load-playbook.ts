@@ -54,6 +54,14 @@ function asMapping(v: unknown, obj: unknown, key: string): Raw {
   return v as Raw;
 }
 
+/** `port:` a TCP port, or a template decided per host at run time (checked then). */
+function asPort(v: unknown, obj: unknown): number | string {
+  if (typeof v === 'string' && v.includes('{{')) return v;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) return fail(`'port' must be a TCP port number (1-65535), got ${JSON.stringify(v)}`, obj, 'port');
+  return n;
+}
+
 /** `timeout:` seconds, or a template decided per host at run time. */
 function asTimeout(v: unknown, obj: unknown): number | string {
   if (typeof v === 'string' && v.includes('{{')) return v;
@@ -77,6 +85,7 @@ function inherit(parent: Inheritable, raw: Raw): Inheritable {
     becomeUser: raw.become_user !== undefined ? String(raw.become_user) : parent.becomeUser,
     becomeMethod: raw.become_method !== undefined ? String(raw.become_method) : parent.becomeMethod,
     remoteUser: raw.remote_user !== undefined && raw.remote_user !== null ? String(raw.remote_user) : parent.remoteUser,
+    port: raw.port !== undefined && raw.port !== null ? asPort(raw.port, raw) : parent.port,
     environment: env !== undefined && env !== null ? [...parent.environment, env as Raw] : parent.environment,
     vars: raw.vars !== undefined ? { ...parent.vars, ...asMapping(raw.vars, raw, 'vars') } : parent.vars,
     ignoreErrors: asBool(raw.ignore_errors, raw, 'ignore_errors') ?? parent.ignoreErrors,

@@ -12,6 +12,8 @@ export interface Inheritable {
   becomeMethod?: string;
   /** remote_user: the login user; inventory ansible_user beats it, it beats -u (Ansible's order). */
   remoteUser?: string;
+  /** port: the ssh port, or a template of it; the host's ansible_port beats it, it beats the config file. */
+  port?: number | string;
   environment: Record<string, unknown>[];
   vars: Record<string, unknown>;
   ignoreErrors?: boolean;
