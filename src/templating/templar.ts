@@ -9,6 +9,7 @@ import { buildFilters, truthy } from './filters.js';
 import { installForIf } from './for-if.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonCompare } from './python-compare.js';
+import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
@@ -73,6 +74,7 @@ function patchRuntime(): void {
   installForIf(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
+  installPythonConcat(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

@@ -63,3 +63,8 @@ test('comparisons: == by value for lists and dicts, chained 1 < n < 5, list orde
   const conds = ['el == []', 'ed == {}', '1 < n < 5', "l == ['b', 'a', 'b']", "n > '2'"];
   assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
 });
+
+test("~ concatenates Python's str() of each side (None, True, lists, dicts)", () => {
+  const exprs = ["{{ 'x' ~ none }}", "{{ none ~ '' }}", "{{ 'x' ~ l }}", "{{ 'x' ~ d }}", "{{ 'x' ~ true }}", '{{ 1 ~ 2 }}', "{{ 'n=' ~ n }}", "{{ missing ~ 'x' }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
+});
