@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { quote } from '../../connections/shell-quote.js';
 import { applyAttrs, attrResult, normalizeMode, statPath } from '../remote/file-state.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
+import { applyTimes, timeSetting, type TimeSetting } from './file-times.js';
 
 /**
  * mkdir -p, then the asked mode, owner and group on every directory it created, as Ansible.
@@ -52,6 +53,11 @@ export const fileModule: ModuleDef = {
       st = await statPath(ctx, path, false, true);
       path = st.realPath ?? path;
     }
+    const times = state === 'absent' ? [undefined, undefined] : [timeSetting(a.modification_time, a.modification_time_format, state), timeSetting(a.access_time, a.access_time_format, state)];
+    for (const t of times) if (t && typeof t === 'object' && 'error' in t) return { changed: false, failed: true, path, msg: t.error };
+    const [mtime, atime] = times as TimeSetting[];
+    // a path that check mode only pretends to create has no times to compare
+    const setTimes = async (target: string): Promise<boolean> => (!ctx.check || st.exists ? applyTimes(ctx, target, mtime, atime) : false);
     const p = quote(path);
     const exec = async (cmd: string): Promise<void> => {
       if (ctx.check) return;
@@ -77,14 +83,13 @@ export const fileModule: ModuleDef = {
         if (!st.exists) return { changed: false, failed: true, path, state: 'absent', msg: `file (${path}) is absent, cannot continue` };
         if (st.type === 'directory') return { changed: false, failed: true, path, msg: `${path} already exists as a directory` };
         break;
-      case 'touch': {
-        const preserve = a.modification_time === 'preserve' && a.access_time === 'preserve';
-        if (!st.exists || !preserve) {
+      case 'touch':
+        // a new file; its times (now unless asked otherwise) are set below with every state's
+        if (!st.exists) {
           changed = true;
-          await exec(st.exists ? `touch ${p}` : `touch ${p}`);
+          await exec(`touch ${p}`);
         }
         break;
-      }
       case 'link':
       case 'hard': {
         if (a.src === undefined || a.src === null) return { changed: false, failed: true, path, msg: `src is required for creating a ${state === 'link' ? 'symlink' : 'hard link'}` };
@@ -97,15 +102,18 @@ export const fileModule: ModuleDef = {
           if (st.exists && st.type !== 'link' && !a.force) return { changed: false, failed: true, path, msg: `refusing to convert from ${st.type} to symlink for ${path}` };
           changed = true;
           await exec(`ln -sfn ${quote(src)} ${p}`);
+          await setTimes(path);
           return { changed, path, dest: path, src, state: 'link', diff: diff(beforeState, 'link') };
         }
         changed = true;
         await exec(`ln -f ${quote(src)} ${p}`);
+        await setTimes(path);
         return { changed, path, dest: path, src, state: 'hard' };
       }
     }
     const now = ctx.check ? { ...st, exists: true, type: state === 'directory' ? ('directory' as const) : ('file' as const), mode: st.mode ?? '0755' } : await statPath(ctx, path, false);
     if (await applyAttrs(ctx, path, a, now, Boolean(a.recurse) && state === 'directory')) changed = true;
+    if (await setTimes(path)) changed = true;
     const final = ctx.check ? now : await statPath(ctx, path, false);
     const out: ModuleResult = { ...attrResult(path, final), changed, path, state: state === 'touch' ? 'file' : state };
     if (changed) out.diff = diff(beforeState, String(out.state));

@@ -121,6 +121,51 @@ test('copy checksum and directory_mode, stat get_mime and get_attributes, comman
   assert.match(seen.drover!, /^out\/a 700$/m, 'the comparison is real');
 });
 
+const TIMES = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: touch new with mtime, file: {path: "{{ d }}/t1", state: touch, modification_time: "202301021530.45"}}
+    - {name: file mtime, file: {path: "{{ d }}/f1", state: file, modification_time: "202301021530.45", access_time: "202001010000.00"}}
+    - {name: file mtime again, file: {path: "{{ d }}/f1", state: file, modification_time: "202301021530.45", access_time: "202001010000.00"}}
+    - {name: custom format, file: {path: "{{ d }}/f2", access_time: "2021-03-04 05:06:07", access_time_format: "%Y-%m-%d %H:%M:%S"}}
+    - {name: touch preserve, file: {path: "{{ d }}/f3", state: touch, modification_time: preserve, access_time: preserve}}
+    - {name: dir now, file: {path: "{{ d }}/dd", state: directory, modification_time: now}}
+    - {name: bad time, file: {path: "{{ d }}/f1", modification_time: "yesterday"}, ignore_errors: true}
+    - {name: two-digit year, file: {path: "{{ d }}/f4", modification_time: "99-12-31", modification_time_format: "%y-%m-%d"}}
+`;
+
+test('file modification_time/access_time (preserve, now, a time in *_time_format) set and compare times as ansible-playbook; --check changes none', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
+  const pb = join(dir, 'times.yml');
+  writeFileSync(pb, TIMES);
+  const seen: Record<string, string> = {};
+  const setUp = (d: string): void => {
+    mkdirSync(join(d, 'dd'), { recursive: true });
+    assert.equal(spawnSync('sh', ['-c', `cd ${d} && for f in f1 f2 f3 f4; do echo x > $f; touch -d '2019-05-05 05:05:05' $f; done`]).status, 0);
+  };
+  const times = (d: string): string => spawnSync('sh', ['-c', `cd ${d} && stat -c '%n %y %x' t1 f1 f2 f3 f4 2>&1 | sed 's/ ${new Date().getFullYear()}-[0-9-]* [0-9:.]* [+-][0-9]*$/ NOW/; s/[.][0-9]* [+-][0-9]*//g'`], { encoding: 'utf8' }).stdout;
+  for (const tool of ['ansible', 'drover'] as const) {
+    const d = join(dir, `times-${tool}`);
+    setUp(d);
+    const args = [pb, '-i', 'localhost,', '-c', 'local', '-e', `d=${d}`];
+    const lines: string[] = [];
+    if (tool === 'ansible') {
+      const res = ansiblePlaybook(args, dir);
+      for (const t of JSON.parse(res.raw.slice(res.raw.indexOf('{'))).plays[0].tasks) lines.push(`${t.task.name}: ${JSON.stringify([t.hosts.localhost.failed ?? false, t.hosts.localhost.changed, t.hosts.localhost.msg ?? ''])}`);
+    } else {
+      const check = join(dir, 'times-check');
+      setUp(check);
+      const before = times(check);
+      assert.equal((await drover(['play', pb, '-i', 'localhost,', '-c', 'local', '-e', `d=${check}`, '--check'], { cwd: dir })).code, 0);
+      assert.equal(times(check), before, '--check changed no time');
+      const res = await drover(['play', ...args, '--json'], { cwd: dir });
+      for (const [task, { status, result }] of Object.entries(results(res.stdout))) lines.push(`${task}: ${JSON.stringify([result.failed ?? false, status === 'changed' || (status === 'failed' && result.changed), result.msg ?? ''])}`);
+    }
+    seen[tool] = `${lines.join('\n')}\n${times(d)}`;
+  }
+  assert.equal(seen.drover, seen.ansible);
+  assert.match(seen.drover!, /^f1 2023-01-02 15:30:45 2020-01-01 00:00:00$/m, 'the comparison is real');
+});
+
 test('over ssh with become: systemd masked, a module warning shown as [WARNING], command expansion as the become user, stat mime', async () => {
   fleet = await startFleet({ hosts: 1, name: 'module-args', subnet: 28 });
   const unit = '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n';
@@ -139,6 +184,7 @@ test('over ssh with become: systemd masked, a module warning shown as [WARNING],
     - {name: service sleep, service: {name: dummy, enabled: false, sleep: 3}}
     - {name: expand, command: "echo $HOME ~ $USER"}
     - {name: stat, stat: {path: /srv/plain}}
+    - {name: times, file: {path: /srv/plain, modification_time: "202301021530.45", access_time: now}}
 `,
   );
   const res = await drover(['play', pb, '-i', inv, '--json'], { cwd: dir });
@@ -146,6 +192,8 @@ test('over ssh with become: systemd masked, a module warning shown as [WARNING],
   assert.deepEqual(['mask', 'mask again', 'unmask'].map((t) => r[t]?.status), ['changed', 'ok', 'changed'], res.stdout.slice(-3000));
   assert.equal(r['expand']?.result.stdout, '/root /root root');
   assert.deepEqual([r['stat']?.result.stat.mimetype, r['stat']?.result.stat.charset], ['text/plain', 'us-ascii']);
+  assert.equal(r['times']?.status, 'changed');
+  assert.equal(fleet.exec('host1', "stat -c '%y' /srv/plain").stdout.replace(/[.]\d+ [+-]\d+/, ''), '2023-01-02 15:30:45\n');
   const warnings = jsonEvents(res.stdout).filter((e) => e.type === 'warning').map((e) => e.message);
   assert.deepEqual(warnings, ['Ignoring "sleep" as it is not used in "systemd"']);
   const masked = await drover(['play', pb, '-i', inv], { cwd: dir });
