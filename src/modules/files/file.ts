@@ -105,6 +105,19 @@ export const fileModule: ModuleDef = {
           await setTimes(path);
           return { changed, path, dest: path, src, state: 'link', diff: diff(beforeState, 'link') };
         }
+        // as Ansible's ensure_hardlink: a link already to src changes nothing, a file or another hard link there needs force
+        const probe = await ctx.conn.exec(
+          `s=${quote(src)}; d=${p}; if [ ! -e "$s" ]; then echo nosrc; elif [ ! -e "$d" ] && [ ! -L "$d" ]; then echo absent; elif [ -L "$d" ]; then if [ "$(readlink "$d")" = "$s" ]; then echo same; else echo link; fi; elif [ "$d" -ef "$s" ]; then echo same; elif [ -d "$d" ]; then echo directory; elif [ "$(stat -c %h "$d")" -gt 1 ]; then echo hard; else echo file; fi`,
+          { become: ctx.become },
+        );
+        const prev = probe.stdout.trim();
+        if (probe.rc !== 0 || !prev) throw new Error(probe.stderr.trim() || `could not inspect ${path}`);
+        if (prev === 'nosrc') return { changed: false, failed: true, dest: path, src, msg: 'src does not exist' };
+        if (prev === 'same') break;
+        if (!a.force && prev !== 'absent' && prev !== 'link') {
+          const msg = prev === 'file' ? 'Cannot link, file exists at destination' : prev === 'hard' ? 'Cannot link, different hard link exists at destination' : 'Cannot link: different hard link exists at destination';
+          return { changed: false, failed: true, dest: path, src, msg };
+        }
         changed = true;
         await exec(`ln -f ${quote(src)} ${p}`);
         await setTimes(path);

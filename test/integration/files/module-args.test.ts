@@ -166,6 +166,40 @@ test('file modification_time/access_time (preserve, now, a time in *_time_format
   assert.match(seen.drover!, /^f1 2023-01-02 15:30:45 2020-01-01 00:00:00$/m, 'the comparison is real');
 });
 
+const HARD = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: new, file: {path: "{{ d }}/h1", src: "{{ d }}/s", state: hard}}
+    - {name: again, file: {path: "{{ d }}/h1", src: "{{ d }}/s", state: hard}}
+    - {name: over a file, file: {path: "{{ d }}/plainfile", src: "{{ d }}/s", state: hard}, ignore_errors: true}
+    - {name: over another hard link, file: {path: "{{ d }}/other1", src: "{{ d }}/s", state: hard}, ignore_errors: true}
+    - {name: forced, file: {path: "{{ d }}/plainfile2", src: "{{ d }}/s", state: hard, force: true}}
+    - {name: no src, file: {path: "{{ d }}/h2", src: "{{ d }}/nope", state: hard}, ignore_errors: true}
+`;
+
+test('file state=hard: force is needed to replace a file or another hard link, a link already there changes nothing, as ansible-playbook', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
+  const pb = join(dir, 'hard.yml');
+  writeFileSync(pb, HARD);
+  const seen: Record<string, string> = {};
+  for (const tool of ['ansible', 'drover'] as const) {
+    const d = join(dir, `hard-${tool}`);
+    assert.equal(spawnSync('sh', ['-c', `mkdir ${d} && cd ${d} && echo s > s && echo keep > plainfile && echo keep > plainfile2 && echo o > other && ln other other1`]).status, 0);
+    const args = [pb, '-i', 'localhost,', '-c', 'local', '-e', `d=${d}`];
+    const lines: string[] = [];
+    if (tool === 'ansible') {
+      const res = ansiblePlaybook(args, dir);
+      for (const t of JSON.parse(res.raw.slice(res.raw.indexOf('{'))).plays[0].tasks) lines.push(`${t.task.name}: ${JSON.stringify([t.hosts.localhost.failed ?? false, t.hosts.localhost.changed, t.hosts.localhost.msg ?? ''])}`);
+    } else {
+      const res = await drover(['play', ...args, '--json'], { cwd: dir });
+      for (const [task, { status, result }] of Object.entries(results(res.stdout))) lines.push(`${task}: ${JSON.stringify([result.failed ?? false, status === 'changed', result.msg ?? ''])}`);
+    }
+    lines.push(spawnSync('sh', ['-c', `cd ${d} && stat -c '%n %h' s plainfile plainfile2 other1 && cat plainfile other1`], { encoding: 'utf8' }).stdout);
+    seen[tool] = lines.join('\n');
+  }
+  assert.equal(seen.drover, seen.ansible);
+  assert.match(seen.drover!, /^over a file: \[true,false,"Cannot link, file exists at destination"\]$/m, 'the comparison is real');
+});
+
 test('over ssh with become: systemd masked, a module warning shown as [WARNING], command expansion as the become user, stat mime', async () => {
   fleet = await startFleet({ hosts: 1, name: 'module-args', subnet: 28 });
   const unit = '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n';
