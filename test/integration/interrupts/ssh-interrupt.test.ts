@@ -53,8 +53,10 @@ test('SIGINT kills the remote process groups on every host, says what it waits f
   const mark = `ssh-int-${process.pid}`;
   const run = startDrover(['play', '-i', fleet.inventoryIni, sleeper(mark)]);
   await waitForPids(() => marked(mark), 4, 'two sleeps on each host', () => run.stdout() + run.stderr());
+  const signalled = Date.now();
   run.child.kill('SIGINT');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.deepEqual(await waitGone(() => marked(mark), 1000), [], 'no sleep is left on any host');
   assert.deepEqual(marked(mark), []);
   assert.equal(res.code, 99, res.stderr);
@@ -72,8 +74,10 @@ test('SIGTERM with become: the root-owned group of a deploy login is killed thro
   await waitForPids(() => marked(mark), 4, 'two sleeps on each host', () => run.stdout() + run.stderr());
   const owners = fleet.exec('host1', `for p in $(${markedPidsScript(mark)}); do stat -c %U /proc/$p; done`).stdout.trim().split('\n');
   assert.deepEqual([...new Set(owners)], ['root'], 'the commands run as root, which deploy cannot kill without sudo');
+  const signalled = Date.now();
   run.child.kill('SIGTERM');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.deepEqual(await waitGone(() => marked(mark), 1000), [], 'no sleep is left on any host');
   assert.equal(res.code, 99, res.stderr);
   assert.match(res.stderr, /SIGTERM: waiting for 2 running commands on host1, host2 to stop/);
@@ -130,8 +134,10 @@ test('a second Ctrl-C quits at once; the kill already sent still ends the remote
   for (let i = 0; i < 100 && !/waiting for/.test(run.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
   // the kill script is on its way to the host
   await new Promise((r) => setTimeout(r, 500));
+  const signalled = Date.now();
   run.child.kill('SIGINT');
   const res = await run.done;
+  assert.ok(Date.now() - signalled < 15_000, 'stopped within seconds');
   assert.equal(res.code, 99);
   assert.match(res.stderr, /SIGINT again, quitting now/);
   assert.doesNotMatch(res.stdout, /PLAY RECAP/, 'quit before the recap');
