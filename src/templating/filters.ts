@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { quote } from '../connections/shell-quote.js';
 import { pyJson, pyStr } from './python-repr.js';
+import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
 type Fn = (...args: any[]) => unknown;
@@ -243,6 +244,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
+  Object.assign(f, TEXT_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

@@ -68,3 +68,8 @@ test("~ concatenates Python's str() of each side (None, True, lists, dicts)", ()
   const exprs = ["{{ 'x' ~ none }}", "{{ none ~ '' }}", "{{ 'x' ~ l }}", "{{ 'x' ~ d }}", "{{ 'x' ~ true }}", '{{ 1 ~ 2 }}', "{{ 'n=' ~ n }}", "{{ missing ~ 'x' }}"];
   assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
 });
+
+test("text filters take Python's str() of their input and Jinja's rules (title, center, wordcount, striptags, tojson, pprint)", () => {
+  const exprs = ['{{ none | lower }}', '{{ l | upper }}', "{{ 'hello wORLD-x (y' | title }}", "{{ 'hELLO' | capitalize }}", "{{ 'xxaxx' | trim('x') }}", "{{ 'ab' | center(7) }}", "{{ 'abc' | center(8) }}", "{{ 'one two  three' | wordcount }}", "{{ '<p>a &amp; <b>b</b></p>' | striptags }}", "{{ {'b': [1, 'é'], 'a': none, 'c': '<&>'} | tojson }}", "{{ {'b': 1, 'a': [2]} | pprint }}", '{{ 42 | striptags }}'];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});
