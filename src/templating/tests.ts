@@ -62,6 +62,8 @@ export const TESTS: Record<string, Test> = {
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
   boolean: (v) => typeof v === 'boolean',
+  true: (v) => v === true,
+  false: (v) => v === false,
   mapping: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   sequence: (v) => Array.isArray(v) || typeof v === 'string',
   iterable: (v) => Array.isArray(v) || typeof v === 'string' || (typeof v === 'object' && v !== null),

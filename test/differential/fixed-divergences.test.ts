@@ -73,3 +73,8 @@ test("text filters take Python's str() of their input and Jinja's rules (title, 
   const exprs = ['{{ none | lower }}', '{{ l | upper }}', "{{ 'hello wORLD-x (y' | title }}", "{{ 'hELLO' | capitalize }}", "{{ 'xxaxx' | trim('x') }}", "{{ 'ab' | center(7) }}", "{{ 'abc' | center(8) }}", "{{ 'one two  three' | wordcount }}", "{{ '<p>a &amp; <b>b</b></p>' | striptags }}", "{{ {'b': [1, 'é'], 'a': none, 'c': '<&>'} | tojson }}", "{{ {'b': 1, 'a': [2]} | pprint }}", '{{ 42 | striptags }}'];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test('the true and false tests', () => {
+  const exprs = ['{{ true is true }}', '{{ 1 is true }}', '{{ false is false }}', '{{ 0 is false }}', '{{ none is false }}', "{{ 'true' is true }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
+});
