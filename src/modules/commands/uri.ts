@@ -52,6 +52,8 @@ export const uriModule: ModuleDef = {
     if (a.follow_redirects !== 'none' && a.follow_redirects !== 'no') config.push(curlOption('location'));
     for (const [k, v] of Object.entries(headers)) config.push(curlOption('header', `${k}: ${v}`));
     if (a.url_username) config.push(curlOption('user', `${a.url_username}:${a.url_password ?? ''}`));
+    // as Ansible: without force_basic_auth the credentials go only in answer to the server's 401 challenge
+    if (a.url_username && !a.force_basic_auth) config.push(curlOption('anyauth'));
     // data-raw: the body as given, a leading @ is not a file name
     if (body !== undefined) config.push(curlOption('data-raw', body));
     config.push(curlOption('url', String(a.url)));

@@ -4,7 +4,7 @@
 // and over ssh with become (one sshd host, systemctl without a daemon).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
@@ -198,6 +198,36 @@ test('file state=hard: force is needed to replace a file or another hard link, a
   }
   assert.equal(seen.drover, seen.ansible);
   assert.match(seen.drover!, /^over a file: \[true,false,"Cannot link, file exists at destination"\]$/m, 'the comparison is real');
+});
+
+// a server in its own process: ansible-playbook is run synchronously and would block one in this one
+const AUTH_SERVER = `const seen = [];
+require('node:http').createServer((req, res) => {
+  if (req.url === '/seen') return res.end(JSON.stringify(seen.splice(0)));
+  seen.push(req.url + ' ' + (req.headers.authorization ?? '-'));
+  if (req.headers.authorization) return res.end('ok');
+  res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' });
+  res.end('no');
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+
+test('uri force_basic_auth: credentials sent at once only when forced, else in answer to the 401 challenge, as ansible-playbook', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
+  const server = spawn(process.execPath, ['-e', AUTH_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = Number(await new Promise<string>((r) => server.stdout.once('data', (d) => r(String(d).trim()))));
+    const pb = join(dir, 'uri.yml');
+    writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - {uri: {url: "http://127.0.0.1:${port}/forced", url_username: u, url_password: p, force_basic_auth: true}}\n    - {uri: {url: "http://127.0.0.1:${port}/challenged", url_username: u, url_password: p}}\n`);
+    const args = [pb, '-i', 'localhost,', '-c', 'local'];
+    const byTool: Record<string, string[]> = {};
+    for (const tool of ['ansible', 'drover'] as const) {
+      const code = tool === 'ansible' ? ansiblePlaybook(args, dir).code : (await drover(['play', ...args], { cwd: dir })).code;
+      assert.equal(code, 0, tool);
+      byTool[tool] = (await (await fetch(`http://127.0.0.1:${port}/seen`)).json()) as string[];
+    }
+    assert.deepEqual(byTool.drover, byTool.ansible);
+    assert.deepEqual(byTool.drover, ['/forced Basic dTpw', '/challenged -', '/challenged Basic dTpw']);
+  } finally {
+    server.kill();
+  }
 });
 
 test('over ssh with become: systemd masked, a module warning shown as [WARNING], command expansion as the become user, stat mime', async () => {
