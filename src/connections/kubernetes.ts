@@ -159,6 +159,8 @@ export class KubernetesConnection implements Connection {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    // after Ctrl-C a module's next command is not started at all
+    if (options.signal?.aborted) return { rc: 130, stdout: '', stderr: 'interrupted\n' };
     const become = await this.effectiveBecome(options.become);
     const cd = options.cwd ? `cd ${quote(options.cwd)} && ` : '';
     const { command: script, stdinPrefix } = wrapBecome(inProcessGroup(`${envPrefix(options.env)}${cd}${command}`), become);

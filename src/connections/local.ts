@@ -23,6 +23,8 @@ export class LocalConnection implements Connection {
   async connect(): Promise<void> {}
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    // after Ctrl-C a module's next command is not started at all
+    if (options.signal?.aborted) return { rc: 130, stdout: '', stderr: 'interrupted\n' };
     const { command: cmd, stdinPrefix } = wrapBecome(command, effectiveBecome(options.become));
     const input = options.stdin !== undefined || stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')]) : undefined;
     const child = execa('/bin/sh', ['-c', cmd], {

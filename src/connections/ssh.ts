@@ -209,6 +209,8 @@ export class SshConnection implements Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const { command: wrapped, stdinPrefix } = wrapBecome(inProcessGroup(`${envPrefix(options.env)}${options.cwd ? `cd ${quote(options.cwd)} && ` : ''}${command}`), options.become);
     return this.channels.run(async () => {
+      // queued behind other commands when Ctrl-C came: do not start it at all
+      if (options.signal?.aborted) return { rc: 130, stdout: '', stderr: 'interrupted\n' };
       const stream = await this.channel(wrapped);
       const group = new GroupWatch((pgid) => this.killGroups(pgid, options.become));
       const result = await new Promise<ExecResult>((resolve, reject) => {
