@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { drover, jsonEvents, jsonSummary } from '../../helpers/cli.js';
+import { LocalConnection } from '../../../src/connections/local.js';
 import { localMarked, startDrover, waitForPids, waitGone } from './cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'intr-local-'));
@@ -170,4 +172,13 @@ test('an invalid timeout is refused before anything runs', async () => {
   const res = await drover(['play', '-c', 'local', '-i', 'localhost,', file]);
   assert.equal(res.code, 5);
   assert.match(res.stderr, /'timeout' must be a whole number of seconds, got "soon"/);
+});
+
+test('after Ctrl-C no new command starts: an exec with an aborted signal returns rc 130 and runs nothing', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  const path = join(dir, 'started');
+  const r = await new LocalConnection('localhost').exec(`touch ${path}`, { signal: ac.signal });
+  assert.equal(r.rc, 130);
+  assert.equal(existsSync(path), false, 'the command never ran');
 });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startK8sSim, type K8sSim } from '../../k8s-sim/sim.js';
+import { KubernetesConnection } from '../../../src/connections/kubernetes.js';
 import { drover, jsonEvents, jsonSummary } from '../../helpers/cli.js';
 import { markedPidsScript, pidLines, startDrover, waitForPids, waitGone } from './cli-process.js';
 
@@ -104,4 +105,18 @@ test('task timeout in a pod: the group is killed and the task fails with Ansible
   ]);
   assert.equal(results[2]!.result.rc, 124);
   assert.equal(res.code, 0, res.stderr);
+});
+
+test('after Ctrl-C no new command starts: an exec with an aborted signal returns rc 130 and runs nothing', async () => {
+  const c = new KubernetesConnection('intr-2', { drover_k8s_kubeconfig: sim.kubeconfig });
+  try {
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal((await c.exec('true')).rc, 0, 'the connection works');
+    const r = await c.exec('touch /tmp/intr-started', { signal: ac.signal });
+    assert.equal(r.rc, 130);
+    assert.equal(sim.podShell('default', 'intr-2', 'test -e /tmp/intr-started').rc, 1, 'the command never ran');
+  } finally {
+    await c.close();
+  }
 });

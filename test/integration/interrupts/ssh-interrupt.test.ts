@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
+import { SshConnection } from '../../../src/connections/ssh.js';
 import { drover, jsonEvents, jsonSummary } from '../../helpers/cli.js';
 import { markedPidsScript, pidLines, startDrover, waitForPids, waitGone } from './cli-process.js';
 
@@ -142,4 +143,20 @@ test('a second Ctrl-C quits at once; the kill already sent still ends the remote
   assert.match(res.stderr, /SIGINT again, quitting now/);
   assert.doesNotMatch(res.stdout, /PLAY RECAP/, 'quit before the recap');
   assert.deepEqual(await waitGone(() => marked(mark), 5000), [], 'the remote kill finished without Drover');
+});
+
+test('after Ctrl-C no new command starts: an exec with an aborted signal returns rc 130 and runs nothing', async () => {
+  const h = fleet.hosts[0]!;
+  const c = new SshConnection(h.name, { ansible_host: h.ip, ansible_user: 'root', ansible_ssh_private_key_file: fleet.keyPath, drover_ssh_known_hosts: fleet.knownHostsPath });
+  try {
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal((await c.exec('touch /root/intr-started')).rc, 0, 'the connection works');
+    fleet.exec(h.name, 'rm -f /root/intr-started');
+    const r = await c.exec('touch /root/intr-started', { signal: ac.signal });
+    assert.equal(r.rc, 130);
+    assert.equal(fleet.exec(h.name, 'test -e /root/intr-started').rc, 1, 'the command never ran');
+  } finally {
+    await c.close();
+  }
 });
