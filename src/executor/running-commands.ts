@@ -1,5 +1,4 @@
 // Commands in flight during a run, per host, so an interrupt can say what it is waiting for.
-import type { Connection, ExecOptions, ExecResult } from '../connections/types.js';
 
 /** Counts running commands per host. */
 export class RunningCommands {
@@ -28,22 +27,4 @@ export class RunningCommands {
   get hosts(): string[] {
     return [...this.perHost.keys()].sort();
   }
-}
-
-/**
- * `conn` as one task sees it: every exec stops on `signal` (Ctrl-C, or the task's timeout)
- * and is counted in `running`, whatever the module passed.
- */
-export function taskConnection(conn: Connection, signal: AbortSignal, running: RunningCommands): Connection {
-  const exec = (command: string, options: ExecOptions = {}): Promise<ExecResult> =>
-    running.track(conn.host, () => conn.exec(command, { ...options, signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal }));
-  return {
-    host: conn.host,
-    transport: conn.transport,
-    connect: () => conn.connect(),
-    exec,
-    put: (content, path, options) => conn.put(content, path, options),
-    get: (path, options) => conn.get(path, options),
-    close: () => conn.close(),
-  };
 }

@@ -18,7 +18,7 @@ import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
 import { transportFor } from './connection-pool.js';
 import { connectionVars } from './connection-vars.js';
-import { taskConnection } from './running-commands.js';
+import { taskConnection } from './task-connection.js';
 
 type Vars = Record<string, unknown>;
 
