@@ -23,4 +23,4 @@ export const EXIT_CODE_HELP = `EXIT CODES
   4   a host was unreachable (none failed)
   5   invalid input (playbook, inventory, vars, flags); nothing ran
   6   no hosts matched
-  99  interrupted (Ctrl-C / SIGTERM); recap printed`;
+  99  interrupted (Ctrl-C / SIGTERM): commands killed, recap printed, cut-off tasks not counted as failed`;
