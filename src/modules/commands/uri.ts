@@ -1,6 +1,7 @@
 // uri: HTTP from the target (like Ansible's), through curl on the target. Every option goes
 // to curl as a config file on its stdin (`curl -K -`), so no password, token header or
 // credential in the URL is ever on a command line a process listing shows.
+import { STATUS_CODES } from 'node:http';
 import { maskUrlCredentials } from '../../util/url-credentials.js';
 import type { ModuleDef } from '../types.js';
 
@@ -30,7 +31,7 @@ export const uriModule: ModuleDef = {
     url_username: { type: 'str', aliases: ['user'] },
     url_password: { type: 'str', aliases: ['password'], noLog: true },
     force_basic_auth: { type: 'bool', default: false },
-    follow_redirects: { type: 'str', default: 'safe' },
+    follow_redirects: { type: 'str', default: 'safe', choices: ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] },
     ca_path: { type: 'path' },
   },
   async run(ctx) {
@@ -46,10 +47,14 @@ export const uriModule: ModuleDef = {
         headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
       } else body = String(a.body);
     }
-    const config = [curlOption('silent'), curlOption('show-error'), curlOption('request', String(a.method).toUpperCase()), curlOption('max-time', String(a.timeout)), curlOption('write-out', `${MARK}%{http_code}`)];
+    const method = String(a.method).toUpperCase();
+    // a POST with a body is curl's own POST, which a 301/302/303 turns into a GET as Ansible's redirect handler does (an explicit --request would be kept)
+    const config = [curlOption('silent'), curlOption('show-error'), ...(method === 'POST' && body !== undefined ? [] : [curlOption('request', method)]), curlOption('max-time', String(a.timeout)), curlOption('write-out', `${MARK}%{http_code}`)];
     if (!a.validate_certs) config.push(curlOption('insecure'));
     if (a.ca_path) config.push(curlOption('cacert', String(a.ca_path)));
-    if (a.follow_redirects !== 'none' && a.follow_redirects !== 'no') config.push(curlOption('location'));
+    // Ansible's default, safe, follows only GET and HEAD; any other request gets the 3xx answer itself
+    const follow = String(a.follow_redirects);
+    if (['all', 'yes', 'urllib2'].includes(follow) || (follow === 'safe' && (method === 'GET' || method === 'HEAD'))) config.push(curlOption('location'));
     for (const [k, v] of Object.entries(headers)) config.push(curlOption('header', `${k}: ${v}`));
     if (a.url_username) config.push(curlOption('user', `${a.url_username}:${a.url_password ?? ''}`));
     // as Ansible: without force_basic_auth the credentials go only in answer to the server's 401 challenge
@@ -73,7 +78,8 @@ export const uriModule: ModuleDef = {
     const wanted = (a.status_code as unknown[]).map(Number);
     if (!wanted.includes(status)) {
       out.failed = true;
-      out.msg = `Status code was ${status} and not ${JSON.stringify(wanted)}: HTTP Error ${status}`;
+      // Python's HTTPError text; the standard reason phrase stands for the server's (curl does not report it)
+      out.msg = `Status code was ${status} and not ${JSON.stringify(wanted)}: HTTP Error ${status}${STATUS_CODES[status] ? `: ${STATUS_CODES[status]}` : ''}`;
     }
     return out as never;
   },

@@ -204,8 +204,12 @@ test('file state=hard: force is needed to replace a file or another hard link, a
 const AUTH_SERVER = `const seen = [];
 require('node:http').createServer((req, res) => {
   if (req.url === '/seen') return res.end(JSON.stringify(seen.splice(0)));
-  seen.push(req.url + ' ' + (req.headers.authorization ?? '-'));
-  if (req.headers.authorization) return res.end('ok');
+  seen.push(req.method + ' ' + req.url + ' ' + (req.headers.authorization ?? '-'));
+  if (req.url.startsWith('/r')) {
+    res.writeHead(302, { location: '/t' });
+    return res.end('moved');
+  }
+  if (req.headers.authorization || req.url === '/t') return res.end('ok');
   res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' });
   res.end('no');
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
@@ -224,7 +228,42 @@ test('uri force_basic_auth: credentials sent at once only when forced, else in a
       byTool[tool] = (await (await fetch(`http://127.0.0.1:${port}/seen`)).json()) as string[];
     }
     assert.deepEqual(byTool.drover, byTool.ansible);
-    assert.deepEqual(byTool.drover, ['/forced Basic dTpw', '/challenged -', '/challenged Basic dTpw']);
+    assert.deepEqual(byTool.drover, ['GET /forced Basic dTpw', 'GET /challenged -', 'GET /challenged Basic dTpw']);
+  } finally {
+    server.kill();
+  }
+});
+
+test('uri follow_redirects: safe (the default) follows only GET and HEAD, all turns a POST into a GET on 302, none follows nothing: the same requests and results as ansible-playbook', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
+  const server = spawn(process.execPath, ['-e', AUTH_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = Number(await new Promise<string>((r) => server.stdout.once('data', (d) => r(String(d).trim()))));
+    const u = `http://127.0.0.1:${port}`;
+    const pb = join(dir, 'redirects.yml');
+    writeFileSync(
+      pb,
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - {uri: {url: "${u}/r1"}, register: r1}
+    - {uri: {url: "${u}/r2", method: POST, body: "x"}, ignore_errors: true, register: r2}
+    - {uri: {url: "${u}/r3", method: POST, body: "x", follow_redirects: all}, register: r3}
+    - {uri: {url: "${u}/r4", follow_redirects: none}, ignore_errors: true, register: r4}
+    - {name: shown, debug: {msg: "{{ [r1.status, r2.status, r3.status, r4.status, r2.msg, r4.msg] }}"}}
+`,
+    );
+    const args = [pb, '-i', 'localhost,', '-c', 'local'];
+    const byTool: Record<string, unknown> = {};
+    for (const tool of ['ansible', 'drover'] as const) {
+      let shown: unknown;
+      if (tool === 'ansible') {
+        const res = ansiblePlaybook(args, dir);
+        shown = JSON.parse(res.raw.slice(res.raw.indexOf('{'))).plays[0].tasks.at(-1).hosts.localhost.msg;
+      } else shown = results((await drover(['play', ...args, '--json'], { cwd: dir })).stdout).shown?.result.msg;
+      byTool[tool] = { shown, requests: await (await fetch(`${u}/seen`)).json() };
+    }
+    assert.deepEqual(byTool.drover, byTool.ansible);
+    assert.deepEqual((byTool.drover as { requests: string[] }).requests, ['GET /r1 -', 'GET /t -', 'POST /r2 -', 'POST /r3 -', 'GET /t -', 'GET /r4 -']);
   } finally {
     server.kill();
   }
