@@ -19,7 +19,8 @@ export const waitForModule: ModuleDef = {
     port: { type: 'int' },
     path: { type: 'path' },
     search_regex: { type: 'str' },
-    state: { type: 'str', default: 'started', choices: ['started', 'stopped', 'present', 'absent', 'drained'] },
+    // not drained: Ansible's counts the port's active connections in /proc/net/tcp*, which Drover does not read (it was taken as stopped)
+    state: { type: 'str', default: 'started', choices: ['started', 'stopped', 'present', 'absent'] },
     delay: { type: 'int', default: 0 },
     timeout: { type: 'int', default: 300 },
     connect_timeout: { type: 'int', default: 5 },

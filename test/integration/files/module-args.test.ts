@@ -65,6 +65,7 @@ test('values Drover cannot honour fail the task naming the argument, and write n
     ['local_follow', `copy: {src: t.j2, dest: "${d}/o5", local_follow: false}`, /local_follow must be one of: true, got: false/],
     ['encoding', `replace: {path: "${d}/r", regexp: a, replace: b, encoding: latin-1}`, /encoding must be one of: utf-8.*got: latin-1/],
     ['decrypt', `copy: {src: vaulted, dest: "${d}/o6"}`, /encrypted with Ansible Vault, which Drover cannot decrypt/],
+    ['drained', `wait_for: {port: 1, state: drained, timeout: 1}`, /state must be one of: started, stopped, present, absent, got: drained/],
   ];
   const pb = join(d, 'pb.yml');
   writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${cases.map(([n, t]) => `    - {name: ${n}, ${t}, ignore_errors: true}`).join('\n')}\n    - {name: raw vault, copy: {src: vaulted, dest: "${d}/o7", decrypt: false}}\n`);
