@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
+import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonCompare } from './python-compare.js';
@@ -75,6 +76,7 @@ function patchRuntime(): void {
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
   installPythonConcat(nunjucks);
+  installSafeCallLabels(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

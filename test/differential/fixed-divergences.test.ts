@@ -78,3 +78,8 @@ test('the true and false tests', () => {
   const exprs = ['{{ true is true }}', '{{ 1 is true }}', '{{ false is false }}', '{{ 0 is false }}', '{{ none is false }}', "{{ 'true' is true }}"];
   assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
 });
+
+test('a method called on a string literal holding a newline or backslash compiles', () => {
+  const inputs = ["{{ 'a\\nb\\n'.splitlines() }}", "{{ 'line1\\nline2'.split('\\n') }}", "{{ 'a\\\\b'.upper() }}", "{{ 'x\"y'.upper() }}"];
+  assert.deepEqual(divergencesFrom(inputs, ['text']), []);
+});
