@@ -13,6 +13,7 @@ import { installPythonCompare } from './python-compare.js';
 import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
+import { MORE_STRING_METHODS } from './python-str-methods.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
 import { installTestArguments } from './test-arguments.js';
@@ -58,6 +59,7 @@ const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
     return s.replace(/\{(\d*)\}/g, (_m, n) => pyStr(args[n === '' ? i++ : Number(n)]));
   },
   zfill: (s, w) => s.padStart(w, '0'),
+  ...MORE_STRING_METHODS,
 };
 
 function escapeClass(chars: string): string {

@@ -83,3 +83,8 @@ test('a method called on a string literal holding a newline or backslash compile
   const inputs = ["{{ 'a\\nb\\n'.splitlines() }}", "{{ 'line1\\nline2'.split('\\n') }}", "{{ 'a\\\\b'.upper() }}", "{{ 'x\"y'.upper() }}"];
   assert.deepEqual(divergencesFrom(inputs, ['text']), []);
 });
+
+test("more of Python's str methods: rfind, index errors, ljust/rjust/center, swapcase, replace with a count, format with names and specs, join refusing non-str", () => {
+  const exprs = ["{{ 'Hello'.swapcase() }}", "{{ s.rfind('o') }}", "{{ s.index('z') }}", "{{ 'abc1'.isalnum() }}", "{{ 'ABC'.isupper() }}", "{{ 'ab'.center(6, '*') }}", "{{ 'ab'.ljust(4) ~ '|' }}", "{{ 'ab'.rjust(4) }}", "{{ s.replace('l', 'L', 1) }}", "{{ '{name}!'.format(name='x') }}", "{{ '{:>5}'.format('a') }}", "{{ '{:.2f}'.format(3.14159) }}", "{{ '{0}{1}{0}'.format('a', 'b') }}", "{{ '-'.join(nums) }}", "{{ 'x'.removeprefix('x') }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});
