@@ -9,6 +9,7 @@ import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
+import { installPythonArithmetic } from './python-arithmetic.js';
 import { installPythonCompare } from './python-compare.js';
 import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
@@ -79,6 +80,7 @@ function patchRuntime(): void {
   installPythonCompare(nunjucks);
   installPythonConcat(nunjucks);
   installSafeCallLabels(nunjucks);
+  installPythonArithmetic(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;

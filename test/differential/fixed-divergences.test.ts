@@ -88,3 +88,8 @@ test("more of Python's str methods: rfind, index errors, ljust/rjust/center, swa
   const exprs = ["{{ 'Hello'.swapcase() }}", "{{ s.rfind('o') }}", "{{ s.index('z') }}", "{{ 'abc1'.isalnum() }}", "{{ 'ABC'.isupper() }}", "{{ 'ab'.center(6, '*') }}", "{{ 'ab'.ljust(4) ~ '|' }}", "{{ 'ab'.rjust(4) }}", "{{ s.replace('l', 'L', 1) }}", "{{ '{name}!'.format(name='x') }}", "{{ '{:>5}'.format('a') }}", "{{ '{:.2f}'.format(3.14159) }}", "{{ '{0}{1}{0}'.format('a', 'b') }}", "{{ '-'.join(nums) }}", "{{ 'x'.removeprefix('x') }}"];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test('+ and * as in Python: lists concatenate and repeat, strings repeat, mixed types are errors', () => {
+  const exprs = ['{{ [1, 2] + [3] }}', '{{ l + nums }}', '{{ [1] * 3 }}', "{{ 'ab' * 3 }}", "{{ 3 * 'ab' }}", "{{ '-' * 0 }}", "{{ 'a' + 1 }}", "{{ 1 + 'a' }}", "{{ [1] + 'a' }}", '{{ none + 1 }}', "{{ 'a' * 1.5 }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
+});
