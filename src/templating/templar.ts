@@ -8,6 +8,7 @@ import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
+import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
 import { installPythonCompare } from './python-compare.js';
@@ -27,6 +28,7 @@ export const OMIT = '__omit_place_holder__d7a1e3f0c2b94e65';
 
 const runtime = (nunjucks as any).runtime;
 let patched = false;
+let namespaceGlobal: (...args: unknown[]) => unknown;
 
 const STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
   startswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.startsWith(x)) : s.startsWith(p)),
@@ -81,6 +83,7 @@ function patchRuntime(): void {
   installPythonConcat(nunjucks);
   installSafeCallLabels(nunjucks);
   installPythonArithmetic(nunjucks);
+  namespaceGlobal = installNamespace(nunjucks);
   // nunjucks joins a test's arguments without commas (`x is version('1.5', '>=')` breaks):
   // compile them as an argument list instead
   const Compiler = (nunjucks as any).compiler.Compiler;
@@ -107,6 +110,8 @@ function patchRuntime(): void {
     if (obj instanceof Undefined) return new Undefined(obj.name);
     // jinja-compat compiles obj[a:b:c] to memberLookup(obj, a, b, c)
     if (slice.length === 2) return pySlice(obj, key, slice[0], slice[1]);
+    // a namespace's attributes, never the dict methods jinja-compat offers (ns.items)
+    if (obj instanceof Namespace) return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : new Undefined(`'Namespace' object has no attribute '${String(key)}'`);
     if (isPositional(obj) && typeof key === 'number' && Number.isInteger(key)) {
       const item = pyIndex(obj, key);
       return item === undefined ? new Undefined(`'${Array.isArray(obj) ? 'list' : 'str'} object' has no element ${key}`) : typeof item === 'string' ? renderNested(item) : item;
@@ -219,6 +224,7 @@ class NunjucksTemplar implements Templar {
       return '';
     });
     this.env.addGlobal('omit', OMIT);
+    this.env.addGlobal('namespace', namespaceGlobal);
     const lookup = (kind: string, ...terms: unknown[]): unknown => {
       const kw = terms.find((t: any) => t && t.__keywords) as Record<string, unknown> | undefined;
       const args = terms.filter((t: any) => !(t && t.__keywords));

@@ -89,6 +89,17 @@ test("more of Python's str methods: rfind, index errors, ljust/rjust/center, swa
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
 
+test('namespace() objects take attribute assignments from inside loops', () => {
+  const templates = [
+    '{% set ns = namespace(total=0) %}{% for x in nums %}{% set ns.total = ns.total + x %}{% endfor %}{{ ns.total }}',
+    "{% set ns = namespace(found=false) %}{% for x in l %}{% if x == 'a' %}{% set ns.found = true %}{% endif %}{% endfor %}{{ ns.found }}",
+    '{% set ns = namespace(items=[]) %}{% for x in nums %}{% set ns.items = ns.items + [x * 10] %}{% endfor %}{{ ns.items }}',
+    '{% set ns = namespace() %}{% set ns.a = 1 %}{{ ns.a }}',
+    "{% set ns = namespace(a=1, b='x') %}{{ ns.a }}{{ ns.b }}",
+  ];
+  assert.deepEqual(divergencesFrom(templates, ['text']), []);
+});
+
 test('+ and * as in Python: lists concatenate and repeat, strings repeat, mixed types are errors', () => {
   const exprs = ['{{ [1, 2] + [3] }}', '{{ l + nums }}', '{{ [1] * 3 }}', "{{ 'ab' * 3 }}", "{{ 3 * 'ab' }}", "{{ '-' * 0 }}", "{{ 'a' + 1 }}", "{{ 1 + 'a' }}", "{{ [1] + 'a' }}", '{{ none + 1 }}', "{{ 'a' * 1.5 }}"];
   assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
