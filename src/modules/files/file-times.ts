@@ -63,20 +63,25 @@ function touchArgs(flag: '-m' | '-a', t: TimeSetting): string {
 }
 
 /**
- * Set the times on path (following a link, as utime does). Changed when either differs; 'now'
+ * Set the times on path (following a link, as utime does), with recurse on everything under it
+ * too (links skipped), as Ansible's recursive_set_attributes. Changed when any differs; 'now'
  * always differs, as in Ansible. In check mode only compares. The new times are worked out on
- * a probe file first, so path is touched once, only when something changes.
+ * a probe file first, so a path is touched once, only when something changes.
  */
-export async function applyTimes(ctx: ModuleContext, path: string, mtime: TimeSetting, atime: TimeSetting): Promise<boolean> {
+export async function applyTimes(ctx: ModuleContext, path: string, mtime: TimeSetting, atime: TimeSetting, recurse = false): Promise<boolean> {
   if (mtime === undefined && atime === undefined) return false;
   const p = quote(path);
   if (mtime === 'now' && atime === 'now') {
-    if (!ctx.check) await run(ctx, `touch ${p}`);
+    if (!ctx.check) await run(ctx, recurse ? `touch ${p} && find ${p} -mindepth 1 ! -type l -exec touch -c {} +` : `touch ${p}`);
     return true;
   }
-  const apply = ctx.check ? '' : ` && touch -r "$q" ${p}`;
-  const script = `q=$(mktemp) || exit 1; { touch -r ${p} "$q" && ${touchArgs('-m', mtime)}${touchArgs('-a', atime)}if [ "$(stat -c '%y %x' ${p})" = "$(stat -c '%y %x' "$q")" ]; then echo same; else echo changed${apply}; fi; }; r=$?; rm -f "$q"; exit $r`;
-  return (await run(ctx, script)).trim() === 'changed';
+  const paths = recurse ? `{ printf '%s\\n' ${p}; find ${p} -mindepth 1 ! -type l; }` : `printf '%s\\n' ${p}`;
+  const apply = ctx.check ? '' : ' && touch -r "$q" "$f"';
+  // only the times asked for are compared: listing a directory may move its atime meanwhile, which a preserved atime must not count
+  const fields = quote([mtime === undefined ? '' : '%y', atime === undefined ? '' : '%x'].join(' ').trim());
+  const each = `touch -r "$f" "$q" && ${touchArgs('-m', mtime)}${touchArgs('-a', atime)}{ [ "$(stat -c ${fields} "$f")" = "$(stat -c ${fields} "$q")" ] || { echo changed${apply}; }; }`;
+  const script = `q=$(mktemp) || exit 1; ${paths} | while IFS= read -r f; do ${each} || exit 1; done; r=$?; rm -f "$q"; exit $r`;
+  return (await run(ctx, script)).includes('changed');
 }
 
 async function run(ctx: ModuleContext, cmd: string): Promise<string> {

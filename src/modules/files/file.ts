@@ -57,7 +57,7 @@ export const fileModule: ModuleDef = {
     for (const t of times) if (t && typeof t === 'object' && 'error' in t) return { changed: false, failed: true, path, msg: t.error };
     const [mtime, atime] = times as TimeSetting[];
     // a path that check mode only pretends to create has no times to compare
-    const setTimes = async (target: string): Promise<boolean> => (!ctx.check || st.exists ? applyTimes(ctx, target, mtime, atime) : false);
+    const setTimes = async (target: string, recurse = false): Promise<boolean> => (!ctx.check || st.exists ? applyTimes(ctx, target, mtime, atime, recurse) : false);
     const p = quote(path);
     const exec = async (cmd: string): Promise<void> => {
       if (ctx.check) return;
@@ -126,7 +126,7 @@ export const fileModule: ModuleDef = {
     }
     const now = ctx.check ? { ...st, exists: true, type: state === 'directory' ? ('directory' as const) : ('file' as const), mode: st.mode ?? '0755' } : await statPath(ctx, path, false);
     if (await applyAttrs(ctx, path, a, now, Boolean(a.recurse) && state === 'directory')) changed = true;
-    if (await setTimes(path)) changed = true;
+    if (await setTimes(path, Boolean(a.recurse) && state === 'directory')) changed = true;
     const final = ctx.check ? now : await statPath(ctx, path, false);
     const out: ModuleResult = { ...attrResult(path, final), changed, path, state: state === 'touch' ? 'file' : state };
     if (changed) out.diff = diff(beforeState, String(out.state));

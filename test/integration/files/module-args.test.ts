@@ -133,6 +133,8 @@ const TIMES = `- hosts: all
     - {name: dir now, file: {path: "{{ d }}/dd", state: directory, modification_time: now}}
     - {name: bad time, file: {path: "{{ d }}/f1", modification_time: "yesterday"}, ignore_errors: true}
     - {name: two-digit year, file: {path: "{{ d }}/f4", modification_time: "99-12-31", modification_time_format: "%y-%m-%d"}}
+    - {name: recursive, file: {path: "{{ d }}/rd", state: directory, recurse: true, modification_time: "202201010101.01", access_time: preserve}}
+    - {name: recursive again, file: {path: "{{ d }}/rd", state: directory, recurse: true, modification_time: "202201010101.01", access_time: preserve}}
 `;
 
 test('file modification_time/access_time (preserve, now, a time in *_time_format) set and compare times as ansible-playbook; --check changes none', { skip: !hasAnsible && 'ansible-playbook is not installed' }, async () => {
@@ -141,9 +143,9 @@ test('file modification_time/access_time (preserve, now, a time in *_time_format
   const seen: Record<string, string> = {};
   const setUp = (d: string): void => {
     mkdirSync(join(d, 'dd'), { recursive: true });
-    assert.equal(spawnSync('sh', ['-c', `cd ${d} && for f in f1 f2 f3 f4; do echo x > $f; touch -d '2019-05-05 05:05:05' $f; done`]).status, 0);
+    assert.equal(spawnSync('sh', ['-c', `cd ${d} && mkdir -p rd/sub && echo y > rd/sub/y && for f in f1 f2 f3 f4 rd rd/sub rd/sub/y; do [ -d $f ] || echo x > $f; touch -d '2019-05-05 05:05:05' $f; done`]).status, 0);
   };
-  const times = (d: string): string => spawnSync('sh', ['-c', `cd ${d} && stat -c '%n %y %x' t1 f1 f2 f3 f4 2>&1 | sed 's/ ${new Date().getFullYear()}-[0-9-]* [0-9:.]* [+-][0-9]*$/ NOW/; s/[.][0-9]* [+-][0-9]*//g'`], { encoding: 'utf8' }).stdout;
+  const times = (d: string): string => spawnSync('sh', ['-c', `cd ${d} && { stat -c '%n %y %x' t1 f1 f2 f3 f4 rd/sub/y; stat -c '%n %y' rd rd/sub; } 2>&1 | sed 's/ ${new Date().getFullYear()}-[0-9-]* [0-9:.]* [+-][0-9]*$/ NOW/; s/[.][0-9]* [+-][0-9]*//g'`], { encoding: 'utf8' }).stdout;
   for (const tool of ['ansible', 'drover'] as const) {
     const d = join(dir, `times-${tool}`);
     setUp(d);
