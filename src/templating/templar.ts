@@ -8,6 +8,7 @@ import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
+import { installForIterable } from './for-iterable.js';
 import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
@@ -78,6 +79,7 @@ function patchRuntime(): void {
   installPythonStringLiterals(nunjucks);
   installNestedBraces(nunjucks);
   installForIf(nunjucks);
+  installForIterable(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
   installPythonConcat(nunjucks);

@@ -4,7 +4,7 @@
 // divergences remain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { divergencesFrom } from './same-as-ansible.js';
+import { divergencesFrom, SHARED_VARS } from './same-as-ansible.js';
 
 test('empty lists and dicts are false in if, not, or, and, inline if and conditions (Python truthiness)', () => {
   const exprs = ["{{ 'x' if el else 'y' }}", "{{ 'x' if ed else 'y' }}", "{{ el or 'fallback' }}", "{{ ed or 'fallback' }}", '{{ not el }}', '{{ not ed }}', "{{ el and 'x' }}", "{{ d and 'x' }}", "{{ l or 'x' }}"];
@@ -103,4 +103,9 @@ test('namespace() objects take attribute assignments from inside loops', () => {
 test('+ and * as in Python: lists concatenate and repeat, strings repeat, mixed types are errors', () => {
   const exprs = ['{{ [1, 2] + [3] }}', '{{ l + nums }}', '{{ [1] * 3 }}', "{{ 'ab' * 3 }}", "{{ 3 * 'ab' }}", "{{ '-' * 0 }}", "{{ 'a' + 1 }}", "{{ 1 + 'a' }}", "{{ [1] + 'a' }}", '{{ none + 1 }}', "{{ 'a' * 1.5 }}"];
   assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
+});
+
+test('for iterates a dict by its keys and refuses None or a number', () => {
+  const templates = ['{% for k in ports %}{{ k }} {% endfor %}', '{% for k in ports if k != "ssh" %}{{ k }} {% endfor %}', '{% for x in none %}{{ x }}{% endfor %}', '{% for x in n %}{{ x }}{% endfor %}', '{% for k, v in ports.items() %}{{ k }}={{ v }};{% endfor %}'];
+  assert.deepEqual(divergencesFrom(templates, ['text'], { ...SHARED_VARS, ports: { http: 80, https: 443, ssh: 22 } }), []);
 });
