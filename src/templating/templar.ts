@@ -9,6 +9,7 @@ import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
 import { installForIterable } from './for-iterable.js';
+import { installLoopVariables } from './loop-variables.js';
 import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
@@ -80,6 +81,7 @@ function patchRuntime(): void {
   installNestedBraces(nunjucks);
   installForIf(nunjucks);
   installForIterable(nunjucks);
+  installLoopVariables(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
   installPythonConcat(nunjucks);

@@ -109,3 +109,8 @@ test('for iterates a dict by its keys and refuses None or a number', () => {
   const templates = ['{% for k in ports %}{{ k }} {% endfor %}', '{% for k in ports if k != "ssh" %}{{ k }} {% endfor %}', '{% for x in none %}{{ x }}{% endfor %}', '{% for x in n %}{{ x }}{% endfor %}', '{% for k, v in ports.items() %}{{ k }}={{ v }};{% endfor %}'];
   assert.deepEqual(divergencesFrom(templates, ['text'], { ...SHARED_VARS, ports: { http: 80, https: 443, ssh: 22 } }), []);
 });
+
+test('loop.previtem, nextitem, depth, cycle() and changed()', () => {
+  const templates = ["{% for x in nums %}{{ loop.previtem | default('-') }}{% endfor %}", "{% for x in nums %}{{ loop.nextitem | default('-') }}{% endfor %}", "{% for x in nums %}{{ loop.cycle('odd', 'even') }} {% endfor %}", '{% for x in [1, 1, 2] %}{{ loop.changed(x) }} {% endfor %}', '{% for x in [[1, 2], [3]] %}{% for y in x %}{{ loop.depth }}{{ y }}{% endfor %}{% endfor %}'];
+  assert.deepEqual(divergencesFrom(templates, ['text']), []);
+});
