@@ -7,6 +7,7 @@ import { InputError, type Location } from '../cli/errors.js';
 import { canonicalTransport, unknownTransportMessage } from '../connections/transport-names.js';
 import { findModule, moduleNames } from '../modules/index.js';
 import { unknownArgs } from '../modules/args.js';
+import { EXECUTOR_ACTION_ARGS } from './executor-action-args.js';
 import { BadSubsetError, selectCollectors } from '../modules/facts/gather-subset.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
 import { BLOCK_KEYS, EXECUTOR_ACTIONS, LOOP_KINDS, PLAY_KEYS, RAW_PARAM_KEYS, TASK_KEYS } from './keywords.js';
@@ -351,6 +352,9 @@ export class PlaybookLoader {
       const bad = unknownArgs(def, Object.keys(args));
       if (bad.length) fail(`unsupported parameter${bad.length > 1 ? 's' : ''} for module ${def.name}: ${bad.join(', ')}`, raw, actionKey, `supported: ${Object.keys(def.args).join(', ')}`);
     }
+    const accepted = EXECUTOR_ACTION_ARGS[action];
+    const refused = accepted ? Object.keys(args).filter((k) => !accepted.includes(k)) : [];
+    if (refused.length) fail(`unsupported parameter${refused.length > 1 ? 's' : ''} for ${action}: ${refused.join(', ')}`, raw, actionKey, `supported: ${accepted!.filter((k) => k !== '_raw_params').join(', ')}`);
     if (raw.async !== undefined && Number(raw.async) > 0) fail("'async' is not supported by Drover yet", raw, 'async');
 
     let loop: unknown;

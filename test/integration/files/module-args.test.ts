@@ -51,6 +51,35 @@ test('removed arguments are refused at load with the unknown-argument error: exi
   }
 });
 
+test('include_tasks, include_role, include_vars and meta refuse options Drover does not implement (apply, vars_from, public, hash_behaviour...) at load: exit 5 naming file:line', async () => {
+  const d = join(dir, 'actions');
+  mkdirSync(join(d, 'roles', 'r', 'tasks'), { recursive: true });
+  writeFileSync(join(d, 'roles', 'r', 'tasks', 'main.yml'), '- debug: {msg: r}\n');
+  writeFileSync(join(d, 't.yml'), '- debug: {msg: t}\n');
+  writeFileSync(join(d, 'v.yml'), 'x: 1\n');
+  const cases: [string, string][] = [
+    ['include_tasks: {file: t.yml, apply: {tags: [x]}}', 'unsupported parameter for include_tasks: apply'],
+    ['include_role: {name: r, vars_from: other}', 'unsupported parameter for include_role: vars_from'],
+    ['import_role: {name: r, public: true}', 'unsupported parameter for import_role: public'],
+    ['include_vars: {file: v.yml, hash_behaviour: merge}', 'unsupported parameter for include_vars: hash_behaviour'],
+    ['include_vars: {dir: vars}', 'unsupported parameter for include_vars: dir'],
+  ];
+  for (const [task, msg] of cases) {
+    const pb = join(d, 'pb.yml');
+    writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: first}\n    - ${task}\n`);
+    const res = await drover(['play', pb, '-i', 'localhost,', '-c', 'local'], { cwd: d });
+    assert.equal(res.code, 5, `${task}: ${res.stdout}${res.stderr}`);
+    assert.match(res.stderr, new RegExp(`pb\\.yml:5\\b.*${msg}`, 's'), task);
+    assert.doesNotMatch(res.stdout, /first/, 'nothing ran');
+  }
+  // what Drover reads still loads and runs
+  const ok = join(d, 'ok.yml');
+  writeFileSync(ok, `- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: {file: t.yml}\n    - include_role: {name: r, tasks_from: main}\n    - include_vars: {file: v.yml, name: loaded}\n    - meta: flush_handlers\n    - debug: {var: loaded.x}\n`);
+  const res = await drover(['play', ok, '-i', 'localhost,', '-c', 'local'], { cwd: d });
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, /"loaded\.x": 1/);
+});
+
 test('values Drover cannot honour fail the task naming the argument, and write nothing; a vault file is refused unless decrypt=false', async () => {
   const d = join(dir, 'values');
   mkdirSync(d);
