@@ -154,8 +154,8 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       return parts;
     },
     join: (v: unknown, sep = '') => (Array.isArray(v) ? v.map(pyStr).join(sep) : String(v)),
-    to_json: (v: unknown) => pyJson(v),
-    to_nice_json: (v: unknown, indent = 4) => pyJson(v, indent, true),
+    to_json: (v: unknown, indent?: number, sortKeys = false) => pyJson(v, indent ?? undefined, Boolean(sortKeys)),
+    to_nice_json: (v: unknown, indent = 4, sortKeys = true) => pyJson(v, indent, Boolean(sortKeys)),
     to_yaml: (v: unknown) => stringifyYaml(v, { collectionStyle: 'flow' }),
     to_nice_yaml: (v: unknown, indent = 4) => stringifyYaml(v, { indent, sortMapEntries: true }),
     from_json: (v: unknown) => JSON.parse(String(v)),
@@ -178,7 +178,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
         return named ? (/^\d+$/.test(named[1]!) ? m[Number(named[1])] : m.groups?.[named[1]!]) : undefined;
       });
     },
-    regex_findall: (v: unknown, pattern: string, ignorecase = false, multiline = false) => {
+    regex_findall: (v: unknown, pattern: string, multiline = false, ignorecase = false) => {
       const re = pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`);
       return [...String(v).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
     },

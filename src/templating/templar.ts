@@ -10,6 +10,7 @@ import { installSafeCallLabels } from './call-labels.js';
 import { installForIf } from './for-if.js';
 import { installForIterable } from './for-iterable.js';
 import { installLoopVariables } from './loop-variables.js';
+import { withKeywords } from './keyword-arguments.js';
 import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
@@ -208,7 +209,8 @@ class NunjucksTemplar implements Templar {
       const f = (this.env as any).getFilter(name);
       return f(value, ...args);
     });
-    for (const [name, fn] of Object.entries(filters)) {
+    for (const [name, unmapped] of Object.entries(filters)) {
+      const fn = withKeywords(name, unmapped);
       const wrapped = UNDEFINED_OK_FILTERS.has(name)
         ? fn
         : (...args: unknown[]) => {

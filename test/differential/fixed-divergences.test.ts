@@ -114,3 +114,8 @@ test('loop.previtem, nextitem, depth, cycle() and changed()', () => {
   const templates = ["{% for x in nums %}{{ loop.previtem | default('-') }}{% endfor %}", "{% for x in nums %}{{ loop.nextitem | default('-') }}{% endfor %}", "{% for x in nums %}{{ loop.cycle('odd', 'even') }} {% endfor %}", '{% for x in [1, 1, 2] %}{{ loop.changed(x) }} {% endfor %}', '{% for x in [[1, 2], [3]] %}{% for y in x %}{{ loop.depth }}{{ y }}{% endfor %}{% endfor %}'];
   assert.deepEqual(divergencesFrom(templates, ['text']), []);
 });
+
+test('filter keyword arguments land in their parameters (to_nice_json(indent=2), dict2items(key_name=...), regex_findall order)', () => {
+  const exprs = ["{{ {'b': 1, 'a': {'c': [1, 2]}} | to_nice_json(indent=2) }}", "{{ {'b': 1, 'a': [1, 2]} | to_json(indent=2) }}", "{{ {'b': 1, 'a': [1, 2]} | to_json(sort_keys=true) }}", "{{ ports | dict2items(key_name='k', value_name='v') }}", "{{ [{'k': 'a', 'v': 1}] | items2dict(key_name='k', value_name='v') }}", "{{ missing | default(boolean=true, default_value='x') }}", "{{ 'aXbx' | regex_findall('x', false, true) }}", "{{ 'abc' | regex_replace('B', 'x', ignorecase=true) }}", "{{ none | ternary('y', 'n', none_val='null') }}", "{{ 'x' | to_json(bogus=1) }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['text'], { ...SHARED_VARS, ports: { http: 80, ssh: 22 } }), []);
+});
