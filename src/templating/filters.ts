@@ -18,13 +18,6 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
-function toBool(v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  if (v === null || v === undefined) return false;
-  const s = String(v).trim().toLowerCase();
-  return ['yes', 'on', '1', 'true', 'y', 't'].includes(s);
-}
-
 /** Python-style regex to JS: (?P<name>...) and (?P=name), inline flags at the start. */
 export function pyRegex(pattern: string, flags = ''): RegExp {
   let p = pattern.replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>');
@@ -115,7 +108,8 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       if (isUndefined(v)) throw new TemplateError(msg ?? `Mandatory variable ${v instanceof Undefined ? `'${v.name}' ` : ''}not defined.`, v instanceof Undefined ? v.name : undefined);
       return v;
     },
-    bool: (v: unknown) => toBool(v),
+    // Ansible's to_bool: None and booleans pass through; only yes/on/1/true (any case) and 1 are true
+    bool: (v: unknown) => (v === null || v === undefined || typeof v === 'boolean' ? (v ?? null) : ['yes', 'on', '1', 'true'].includes(String(v).toLowerCase()) && (typeof v === 'string' || v === 1)),
     int: (v: unknown, def = 0, base = 10) => toNumber(v, def, base),
     float: (v: unknown, def = 0.0) => toNumber(v, def, 10, true),
     string: (v: unknown) => pyStr(v),

@@ -119,3 +119,8 @@ test('filter keyword arguments land in their parameters (to_nice_json(indent=2),
   const exprs = ["{{ {'b': 1, 'a': {'c': [1, 2]}} | to_nice_json(indent=2) }}", "{{ {'b': 1, 'a': [1, 2]} | to_json(indent=2) }}", "{{ {'b': 1, 'a': [1, 2]} | to_json(sort_keys=true) }}", "{{ ports | dict2items(key_name='k', value_name='v') }}", "{{ [{'k': 'a', 'v': 1}] | items2dict(key_name='k', value_name='v') }}", "{{ missing | default(boolean=true, default_value='x') }}", "{{ 'aXbx' | regex_findall('x', false, true) }}", "{{ 'abc' | regex_replace('B', 'x', ignorecase=true) }}", "{{ none | ternary('y', 'n', none_val='null') }}", "{{ 'x' | to_json(bogus=1) }}"];
   assert.deepEqual(divergencesFrom(exprs, ['text'], { ...SHARED_VARS, ports: { http: 80, ssh: 22 } }), []);
 });
+
+test("bool as Ansible's to_bool: only yes, on, 1 and true (any case) are true", () => {
+  const exprs = ["{{ 'y' | bool }}", "{{ 't' | bool }}", "{{ 'YES' | bool }}", "{{ 'On' | bool }}", '{{ 1 | bool }}', '{{ 2 | bool }}', "{{ '' | bool }}", '{{ true | bool }}'];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});
