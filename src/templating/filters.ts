@@ -1,6 +1,5 @@
 // Ansible's everyday Jinja2 filters, with Python's semantics where playbooks depend on them.
 import { createHash } from 'node:crypto';
-import { basename, dirname } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { quote } from '../connections/shell-quote.js';
@@ -176,8 +175,13 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       const re = pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`);
       return [...String(v).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
     },
-    basename: (v: unknown) => basename(String(v)),
-    dirname: (v: unknown) => dirname(String(v)),
+    // Python's os.path: basename('/a/b/') is '', dirname('/a/b/') is '/a/b' (node's differ)
+    basename: (v: unknown) => pyStr(v).slice(pyStr(v).lastIndexOf('/') + 1),
+    dirname: (v: unknown) => {
+      const s = pyStr(v);
+      const head = s.slice(0, s.lastIndexOf('/') + 1);
+      return head && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head;
+    },
     combine: (...args: unknown[]) => {
       let opts: Record<string, unknown> = {};
       const last = args[args.length - 1] as any;

@@ -124,3 +124,8 @@ test("bool as Ansible's to_bool: only yes, on, 1 and true (any case) are true", 
   const exprs = ["{{ 'y' | bool }}", "{{ 't' | bool }}", "{{ 'YES' | bool }}", "{{ 'On' | bool }}", '{{ 1 | bool }}', '{{ 2 | bool }}', "{{ '' | bool }}", '{{ true | bool }}'];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test("basename and dirname as Python's os.path", () => {
+  const exprs = ["{{ '/a/b/' | basename }}", "{{ '/a/b/' | dirname }}", "{{ '/etc/app/a.conf' | basename }}", "{{ '/etc/app/a.conf' | dirname }}", "{{ 'file' | dirname }}", "{{ '/file' | dirname }}", "{{ '//x' | dirname }}", "{{ 'a//b' | dirname }}", "{{ '' | basename }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});
