@@ -4,6 +4,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { quote } from '../connections/shell-quote.js';
 import { pyJson, pyStr } from './python-repr.js';
+import { pyNiceYaml } from './python-yaml-dump.js';
 import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
@@ -150,7 +151,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     to_json: (v: unknown, indent?: number, sortKeys = false) => pyJson(v, indent ?? undefined, Boolean(sortKeys)),
     to_nice_json: (v: unknown, indent = 4, sortKeys = true) => pyJson(v, indent, Boolean(sortKeys)),
     to_yaml: (v: unknown) => stringifyYaml(v, { collectionStyle: 'flow' }),
-    to_nice_yaml: (v: unknown, indent = 4) => stringifyYaml(v, { indent, sortMapEntries: true }),
+    to_nice_yaml: (v: unknown, indent = 4) => pyNiceYaml(v, indent),
     from_json: (v: unknown) => JSON.parse(String(v)),
     from_yaml: (v: unknown) => parseYaml(String(v), { version: '1.1' }),
     b64encode: (v: unknown) => Buffer.from(String(v), 'utf8').toString('base64'),

@@ -129,3 +129,18 @@ test("basename and dirname as Python's os.path", () => {
   const exprs = ["{{ '/a/b/' | basename }}", "{{ '/a/b/' | dirname }}", "{{ '/etc/app/a.conf' | basename }}", "{{ '/etc/app/a.conf' | dirname }}", "{{ 'file' | dirname }}", "{{ '/file' | dirname }}", "{{ '//x' | dirname }}", "{{ 'a//b' | dirname }}", "{{ '' | basename }}"];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test("to_nice_yaml prints what Ansible's PyYAML dump prints (indentation, quoting of YAML 1.1 look-alikes, floats)", () => {
+  const exprs = [
+    "{{ {'a': 1, 'b': [1, 2], 'c': {'d': 'x'}} | to_nice_yaml }}",
+    "{{ {'a': 1, 'b': [1, 2], 'c': {'d': 'x'}} | to_nice_yaml(indent=2) }}",
+    "{{ [{'a': 1, 'b': 2}, {'c': [3, 4]}] | to_nice_yaml }}",
+    "{{ [[1, 2], [3]] | to_nice_yaml }}",
+    "{{ {'k': [{'x': 1}, {'y': [1, 2]}]} | to_nice_yaml }}",
+    "{{ {'s': 'yes', 'n': '1', 'e': '', 't': 'a: b', 'h': '#x', 'sp': ' x', 'u': 'é', 'z': none, 'f': 1.5, 'g': true, 'l': [], 'm': {}} | to_nice_yaml }}",
+    "{{ {'x': 'y', 'on': 'on', 'tilde': '~', 'null': 'null', 'd': '2001-12-14', 'o': '0o17', 'x8': '08', 'e': '1e3', 'tiny': 0.00001} | to_nice_yaml }}",
+    "{{ {'a': 'line1\\nline2'} | to_nice_yaml }}",
+    "{{ users | to_nice_yaml }}",
+  ];
+  assert.deepEqual(divergencesFrom(exprs, ['text'], { ...SHARED_VARS, users: [{ name: 'alice', groups: ['adm', 'wheel'], shell: '/bin/bash' }, { name: 'bob', groups: [] }] }), []);
+});
