@@ -8,6 +8,10 @@ const INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-
 const NULL = /^(?:~|null|Null|NULL)$/;
 const TIMESTAMP = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
 
+// control characters force PyYAML's double-quoted style
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
 function resolvesToOtherType(s: string): boolean {
   return BOOL.test(s) || FLOAT.test(s) || INT.test(s) || NULL.test(s) || TIMESTAMP.test(s) || s === '<<' || s === '=';
 }
@@ -16,7 +20,7 @@ function resolvesToOtherType(s: string): boolean {
 function plainAllowed(s: string): boolean {
   if (s === '' || resolvesToOtherType(s)) return false;
   if (/^\s|\s$/.test(s) || /[\n\r\x85\u2028\u2029]/.test(s)) return false;
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) return false;
+  if (CONTROL.test(s)) return false;
   if (/^[#,[\]{}&*!|>'"%@`]/.test(s)) return false;
   if (/^[-?:](\s|$)/.test(s)) return false;
   if (/:(\s|$)/.test(s) || /\s#/.test(s)) return false;
@@ -40,7 +44,7 @@ function scalar(v: unknown, indent: number): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : yamlFloat(v);
   const s = String(v);
   if (plainAllowed(s)) return s;
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) || /^\s*\n|\n\s*$|[ \t]\n/.test(s)) return JSON.stringify(s);
+  if (CONTROL.test(s) || /^\s*\n|\n\s*$|[ \t]\n/.test(s)) return JSON.stringify(s);
   // single-quoted; a line break is written as an empty line, then the next line indented
   return `'${s.replace(/'/g, "''").replace(/\n+/g, (m) => `\n${m}${' '.repeat(indent)}`)}'`;
 }
