@@ -12,7 +12,7 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  if (typeof v === 'string') return reprString(v);
+  if (typeof v === 'string' || v instanceof String) return reprString(String(v));
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
@@ -20,7 +20,8 @@ export function pyRepr(v: unknown): string {
 
 /** Python str() of a value: strings as they are, everything else as repr(). */
 export function pyStr(v: unknown): string {
-  if (typeof v === 'string') return v;
+  // nunjucks' SafeString (a macro's or a safe filter's result) is a String object
+  if (typeof v === 'string' || v instanceof String) return String(v);
   return pyRepr(v);
 }
 

@@ -144,3 +144,8 @@ test("to_nice_yaml prints what Ansible's PyYAML dump prints (indentation, quotin
   ];
   assert.deepEqual(divergencesFrom(exprs, ['text'], { ...SHARED_VARS, users: [{ name: 'alice', groups: ['adm', 'wheel'], shell: '/bin/bash' }, { name: 'bob', groups: [] }] }), []);
 });
+
+test("a macro's output is a string to filters, methods and str()", () => {
+  const templates = ["{% macro m() %}x{% endmacro %}{{ m() | upper }}", "{% macro m() %}ab{% endmacro %}{{ m() | length }}", "{% macro m() %}a b{% endmacro %}{{ m() | title }}", "{% macro m() %}x{% endmacro %}{{ [m()] }}", "{% macro m() %}x{% endmacro %}{{ m() ~ 1 }}"];
+  assert.deepEqual(divergencesFrom(templates, ['text']), []);
+});
