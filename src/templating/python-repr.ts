@@ -1,5 +1,6 @@
 // Python's str()/repr() and json.dumps() shapes, because Ansible renders values that way:
 // `{{ [1, 'a'] }}` inside a string prints "[1, 'a']", to_json prints '{"a": 1}'.
+import { isTuple } from './python-tuple.js';
 
 function reprString(s: string): string {
   if (s.includes("'") && !s.includes('"')) return `"${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}"`;
@@ -13,7 +14,7 @@ export function pyRepr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
   if (typeof v === 'string' || v instanceof String) return reprString(String(v));
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }

@@ -1,7 +1,6 @@
 // Jinja2 templating on nunjucks with Ansible's behaviour: strict undefined variables, native
 // types for a lone `{{ expr }}`, Python's rendering of None/True/lists, Python string and
 // dict methods, and Ansible's filters, tests and lookups.
-import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
@@ -11,6 +10,7 @@ import { installForIf } from './for-if.js';
 import { installForIterable } from './for-iterable.js';
 import { installLoopVariables } from './loop-variables.js';
 import { withKeywords } from './keyword-arguments.js';
+import { callLookup } from './lookups/call-lookup.js';
 import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
@@ -192,6 +192,7 @@ class NunjucksTemplar implements Templar {
   constructor(
     searchPaths: string[],
     readonly onVariable?: (name: string, value: unknown) => void,
+    private readonly hooks: TemplarHooks = {},
   ) {
     patchRuntime();
     this.env = new nunjucks.Environment(searchPaths.length ? new nunjucks.FileSystemLoader(searchPaths) : null, {
@@ -231,34 +232,18 @@ class NunjucksTemplar implements Templar {
     });
     this.env.addGlobal('omit', OMIT);
     this.env.addGlobal('namespace', namespaceGlobal);
-    const lookup = (kind: string, ...terms: unknown[]): unknown => {
+    const lookup = (kind: string, wantlist: boolean, terms: unknown[]): unknown => {
       const kw = terms.find((t: any) => t && t.__keywords) as Record<string, unknown> | undefined;
       const args = terms.filter((t: any) => !(t && t.__keywords));
-      let values: unknown[];
-      switch (kind) {
-        case 'env':
-          values = args.map((n) => process.env[String(n)] ?? (kw?.default as string | undefined) ?? '');
-          break;
-        case 'file':
-          values = args.map((p) => readFileSync(String(p), 'utf8').replace(/\n$/, ''));
-          break;
-        case 'items':
-        case 'list':
-          return args.flat();
-        default:
-          throw new TemplateError(`lookup plugin '${kind}' is not supported (env, file, items, list)`);
-      }
-      return kw?.wantlist ? values : values.length === 1 ? values[0] : values.join(',');
+      for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
+      const { __keywords: _k, ...options } = kw ?? {};
+      const vars = active[active.length - 1]?.vars ?? {};
+      return callLookup(kind, args, wantlist ? { ...options, wantlist: true } : options, { vars, templar: this, onSecret: this.hooks.onSecret, warn: this.hooks.onWarning });
     };
-    this.env.addGlobal('lookup', lookup);
-    this.env.addGlobal('query', (kind: string, ...terms: unknown[]) => {
-      const v = lookup(kind, ...terms);
-      return Array.isArray(v) ? v : [v];
-    });
-    this.env.addGlobal('q', (kind: string, ...terms: unknown[]) => {
-      const v = lookup(kind, ...terms);
-      return Array.isArray(v) ? v : [v];
-    });
+    this.env.addGlobal('lookup', (kind: string, ...terms: unknown[]) => lookup(kind, false, terms));
+    // query/q: always a list (Ansible sets wantlist=True)
+    this.env.addGlobal('query', (kind: string, ...terms: unknown[]) => lookup(kind, true, terms));
+    this.env.addGlobal('q', (kind: string, ...terms: unknown[]) => lookup(kind, true, terms));
   }
 
   private compile(source: string): nunjucks.Template {
@@ -396,10 +381,16 @@ function findTemplateError(err: unknown): TemplateError | undefined {
   return undefined;
 }
 
+/** What lookups report: a value to mask in output (password), a warning (errors=warn). */
+export interface TemplarHooks {
+  onSecret?: (value: string) => void;
+  onWarning?: (message: string) => void;
+}
+
 /**
  * A Templar for a run. searchPaths are where `{% include %}` looks; onVariable sees every
  * variable a template reads, with its rendered value (how secret values are learnt).
  */
-export function createTemplar(options: { searchPaths?: string[]; onVariable?: (name: string, value: unknown) => void } = {}): Templar {
-  return new NunjucksTemplar(options.searchPaths ?? [], options.onVariable);
+export function createTemplar(options: { searchPaths?: string[]; onVariable?: (name: string, value: unknown) => void } & TemplarHooks = {}): Templar {
+  return new NunjucksTemplar(options.searchPaths ?? [], options.onVariable, { onSecret: options.onSecret, onWarning: options.onWarning });
 }
