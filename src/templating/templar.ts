@@ -2,7 +2,6 @@
 // types for a lone `{{ expr }}`, Python's rendering of None/True/lists, Python string and
 // dict methods, and Ansible's filters, tests and lookups.
 import nunjucks from 'nunjucks';
-import { parse as parseYamlText } from 'yaml';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
@@ -21,6 +20,8 @@ import { pyRepr, pyStr } from './python-repr.js';
 import { MORE_STRING_METHODS } from './python-str-methods.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
+import { pythonLiteralEval } from './python-literal-eval.js';
+import { escapeBackslashes } from './escape-backslashes.js';
 import { installTestArguments } from './test-arguments.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
@@ -121,6 +122,10 @@ function patchRuntime(): void {
       const item = pyIndex(obj, key);
       return item === undefined ? new Undefined(`'${Array.isArray(obj) ? 'list' : 'str'} object' has no element ${key}`) : typeof item === 'string' ? renderNested(item) : item;
     }
+    // dict.get(key, default=None): jinja-compat's gave undefined for a missing key
+    if (key === 'get' && obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.getPrototypeOf(obj) === Object.prototype && !Object.prototype.hasOwnProperty.call(obj, 'get')) {
+      return (k: unknown, dflt: unknown = null) => (Object.prototype.hasOwnProperty.call(obj, String(k)) ? renderNested(obj[String(k)]) : dflt);
+    }
     if (typeof obj === 'string' && typeof key === 'string' && STRING_METHODS[key]) {
       const fn = STRING_METHODS[key]!;
       return (...args: unknown[]) => fn(obj, ...args);
@@ -138,7 +143,8 @@ function patchRuntime(): void {
   const suppress = runtime.suppressValue;
   runtime.suppressValue = function (this: unknown, val: unknown, autoescape: boolean) {
     if (val instanceof Undefined) throw undefinedError(val);
-    if (val === null) return 'None';
+    // Ansible's _ansible_finalize: a None printed by {{ }} is '' (inside a list it is still None)
+    if (val === null) return '';
     if (typeof val === 'boolean') return val ? 'True' : 'False';
     if (Array.isArray(val) || (typeof val === 'object' && val !== null && !(val instanceof String))) return pyRepr(val);
     return suppress.call(this, val, autoescape);
@@ -181,6 +187,11 @@ function renderNested(v: unknown): unknown {
 const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
 const UNDEFINED_OK_TESTS = new Set(['defined', 'undefined']);
 
+/** Ansible's STRING_TYPE_FILTERS: their text result is kept as text, never literal_eval'd. */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+/** Templar.SINGLE_VAR: `{{ name }}` alone (Python's $ also matches before a final newline). */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
 const SINGLE_EXPR = /^\{\{((?:(?!\{\{|\}\}).)*)\}\}$/s;
 const HAS_TEMPLATE = /\{\{|\{%|\{#/;
 
@@ -188,6 +199,8 @@ class NunjucksTemplar implements Templar {
   private readonly env: nunjucks.Environment;
   private readonly cache = new Map<string, nunjucks.Template>();
   private captured: unknown;
+  /** Results of STRING_TYPE_FILTERS in the current evaluation (Ansible's NativeJinjaText). */
+  private nativeText = new Set<string>();
 
   constructor(
     searchPaths: string[],
@@ -211,7 +224,8 @@ class NunjucksTemplar implements Templar {
       return f(value, ...args);
     });
     for (const [name, unmapped] of Object.entries(filters)) {
-      const fn = withKeywords(name, unmapped);
+      const keyworded = withKeywords(name, unmapped);
+      const fn = STRING_TYPE_FILTERS.has(name) ? (...args: unknown[]) => this.noteNativeText(keyworded(...args)) : keyworded;
       const wrapped = UNDEFINED_OK_FILTERS.has(name)
         ? fn
         : (...args: unknown[]) => {
@@ -244,6 +258,11 @@ class NunjucksTemplar implements Templar {
     // query/q: always a list (Ansible sets wantlist=True)
     this.env.addGlobal('query', (kind: string, ...terms: unknown[]) => lookup(kind, true, terms));
     this.env.addGlobal('q', (kind: string, ...terms: unknown[]) => lookup(kind, true, terms));
+  }
+
+  private noteNativeText(v: unknown): unknown {
+    if (typeof v === 'string') this.nativeText.add(v);
+    return v;
   }
 
   private compile(source: string): nunjucks.Template {
@@ -303,30 +322,44 @@ class NunjucksTemplar implements Templar {
   }
 
   /**
-   * Ansible's rules for a templated value: Jinja drops one trailing newline of the source; a
-   * lone expression with a non-string value comes back native (and loses that newline); a
-   * string result gets the source's trailing newlines back; a result that looks like a list,
-   * dict or boolean is converted to one.
+   * Ansible's rules for a templated value (Templar.template, jinja2_native off): `{{ name }}`
+   * of a number, bool or None is returned as it is; otherwise backslashes in string literals
+   * inside {{ }} are doubled, Jinja drops one trailing newline of the source, and the output is
+   * text (ansible_eval_concat: `{{ 1 + 2 }}` is '3', a printed None is '') unless it looks
+   * like a list, dict or boolean and literal_eval takes it back; a string result gets the
+   * source's trailing newlines back.
    */
   private renderValue(source: string, vars: Record<string, unknown>): unknown {
+    const only = SINGLE_VAR.exec(source);
+    if (only && Object.prototype.hasOwnProperty.call(vars, only[1]!)) {
+      const v = vars[only[1]!];
+      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+    }
+    source = escapeBackslashes(source);
     const trailing = /\n*$/.exec(source)![0].length;
     const body = trailing ? source.slice(0, -1) : source;
     const lone = SINGLE_EXPR.exec(body)?.[1] ?? loneExpressionWithBraces(nunjucks, body);
-    let res: unknown;
+    let text: string;
     if (lone !== undefined) {
-      res = this.evaluate(lone, vars);
-      if (typeof res !== 'string') return res;
-    } else {
-      res = this.run(body, vars);
-      const text = res as string;
-      if (text === 'True' || text === 'False') return text === 'True';
-      if (text.startsWith('[') || text.startsWith('{')) {
-        const literal = parsePythonLiteral(text);
-        if (literal !== undefined) return literal;
+      this.nativeText.clear();
+      const v = this.evaluate(lone, vars);
+      // a string from to_json, string... is NativeJinjaText: Ansible never converts it back
+      if (typeof v === 'string' && this.nativeText.has(v)) {
+        this.nativeText.clear();
+        return withTrailingNewlines(v, trailing);
       }
+      this.nativeText.clear();
+      // a single node is to_text()'d; lists, dicts and booleans come back from literal_eval
+      // as they were, so they stay native here
+      if (typeof v === 'boolean' || Array.isArray(v) || (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype)) return v;
+      text = v === null ? '' : pyStr(v);
+    } else text = this.run(body, vars);
+    if (text === 'True' || text === 'False') return text === 'True';
+    if (text.startsWith('[') || text.startsWith('{')) {
+      const literal = pythonLiteralEval(text);
+      if (literal !== undefined) return literal.value;
     }
-    const have = /\n*$/.exec(res as string)![0].length;
-    return trailing > have ? (res as string) + '\n'.repeat(trailing - have) : res;
+    return withTrailingNewlines(text, trailing);
   }
 
   renderString(text: string, vars: Record<string, unknown>): string {
@@ -352,14 +385,10 @@ class NunjucksTemplar implements Templar {
   }
 }
 
-/** ast.literal_eval for the list/dict text Ansible converts back; undefined if it is not one. */
-function parsePythonLiteral(text: string): unknown {
-  try {
-    const v = parseYamlText(text, { version: '1.1' });
-    return typeof v === 'object' && v !== null ? v : undefined;
-  } catch {
-    return undefined;
-  }
+/** A string result gets back the source's trailing newlines that Jinja dropped. */
+function withTrailingNewlines(text: string, trailing: number): string {
+  const have = /\n*$/.exec(text)![0].length;
+  return trailing > have ? text + '\n'.repeat(trailing - have) : text;
 }
 
 function cleanMessage(err: unknown): string {
