@@ -7,7 +7,7 @@ import type { Inventory } from '../inventory/types.js';
 import { censorResult } from '../output/mask.js';
 import type { DroverEvent, HostStats, HostStatus } from '../output/events.js';
 import type { PlaybookLoader } from '../playbook/load-playbook.js';
-import type { Block, Item, Play, Playbook, RoleContext, Task } from '../playbook/model.js';
+import type { Block, Item, Play, Playbook, RoleContext, SerialSpec, Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
 import { findModule } from '../modules/index.js';
 import { PromptInterrupted, type Prompter } from '../output/prompter.js';
@@ -29,6 +29,8 @@ import { taskConnection } from './task-connection.js';
 import { TaskRunner } from './task-runner.js';
 import { VariableManager } from './variables.js';
 import { resolve } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { toBool } from '../modules/args.js';
 
 type Vars = Record<string, unknown>;
 
@@ -87,6 +89,8 @@ export class PlaybookRunner {
   private startFound: boolean;
   private play!: Play;
   private playAborted = false;
+  /** any_errors_fatal or max_fail_percentage tripped: Ansible ends the whole run, later plays too. */
+  private runAborted = false;
   private limiter!: Limiter;
   private notified = new Map<Task, Set<string>>();
   private batch: HostState[] = [];
@@ -180,12 +184,24 @@ export class PlaybookRunner {
     }
   }
 
-  private isNoLog(task: Task, _host: string): boolean {
-    return task.ctx.noLog === true;
+  private isNoLog(task: Task, host: string): boolean {
+    // a no_log template that cannot be rendered hides the result: never print what may be secret
+    return this.flag(task.ctx.noLog, host, task, true);
   }
 
-  private ignoreErrors(task: Task, _host: string): boolean {
-    return task.ctx.ignoreErrors === true;
+  private ignoreErrors(task: Task, host: string): boolean {
+    return this.flag(task.ctx.ignoreErrors, host, task, false);
+  }
+
+  /** A boolean keyword for one host: a template is rendered with the host's task vars, as Ansible does. */
+  private flag(value: boolean | string | undefined, host: string, task: Task, onError: boolean): boolean {
+    if (value === undefined) return false;
+    if (typeof value === 'boolean') return value;
+    try {
+      return toBool(this.o.templar.render(value, this.vars.forTask(host, task)));
+    } catch {
+      return onError;
+    }
   }
 
   /** Run every play; returns stats and the exit code. */
@@ -194,7 +210,7 @@ export class PlaybookRunner {
     let matched = 0;
     try {
       for (const play of this.o.playbook.plays) {
-        if (this.o.signal.aborted) break;
+        if (this.o.signal.aborted || this.runAborted) break;
         matched += await this.runPlay(play);
       }
     } finally {
@@ -217,7 +233,7 @@ export class PlaybookRunner {
   private selectHosts(play: Play): string[] {
     // the pattern may be a template of extra vars and play vars (hosts: "{{ target | default('web') }}")
     const pattern = this.o.templar.isTemplate(play.hosts) ? String(this.o.templar.render(play.hosts, { ...play.vars, ...this.o.extraVars })) : play.hosts;
-    const hosts = this.o.inventory.select(pattern, this.o.limit);
+    const hosts = orderHosts(this.o.inventory.select(pattern, this.o.limit), play.order);
     // hosts that failed or were unreachable in an earlier play sit out the rest of the run
     return hosts.filter((h) => !this.states.get(h)?.failed && !this.states.get(h)?.unreachable);
   }
@@ -260,13 +276,17 @@ export class PlaybookRunner {
       for (const t of flattenTasks(play.sections.flat())) this.o.secrets.addVars({ ...t.ctx.vars, ...(t.role?.params ?? {}) });
     }
     this.limiter = new Limiter(Math.max(1, this.o.forks));
-    for (const batchNames of serialBatches(hosts, play.serial)) {
+    // serial and gather_facts may be templates of play vars and extra vars (Ansible templates them when the play starts)
+    const playLevel = { ...this.vars.playVars, ...this.o.extraVars };
+    const serial = typeof play.serial === 'string' ? renderSerial(this.o.templar.render(play.serial, playLevel), play) : play.serial;
+    const gather = typeof play.gatherFacts === 'string' ? toBool(this.o.templar.render(play.gatherFacts, playLevel)) : play.gatherFacts;
+    for (const batchNames of serialBatches(hosts, serial)) {
       if (this.playAborted || this.o.signal.aborted) break;
       const batch = batchNames.map((h) => this.state(h));
       for (const s of batch) s.ended = false;
       this.batch = batch;
       this.vars.batchHosts = batchNames;
-      if (play.gatherFacts) await this.gather(batch);
+      if (gather) await this.gather(batch);
       for (const section of play.sections) {
         if (this.playAborted || this.o.signal.aborted) break;
         if (play.strategy === 'free') {
@@ -360,7 +380,7 @@ export class PlaybookRunner {
     if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
     let targets = hosts;
     // pause runs once for the batch (Ansible's BYPASS_HOST_LOOP), sharing its result as run_once does
-    const once = task.ctx.runOnce || Boolean(findModule(task.action)?.bypassHostLoop);
+    const once = (hosts[0] !== undefined && this.flag(task.ctx.runOnce, hosts[0].name, task, false)) || Boolean(findModule(task.action)?.bypassHostLoop);
     if (once) targets = hosts.slice(0, 1);
     this.o.emit({ type: 'task_start', name: this.taskName(task), action: task.action, handler: frame.handler, hosts: targets.map((h) => h.name) });
     const throttle = task.ctx.throttle && task.ctx.throttle > 0 ? new Limiter(task.ctx.throttle) : undefined;
@@ -376,7 +396,7 @@ export class PlaybookRunner {
             }
             this.record(task, h, outcome.status, outcome.result, frame);
             // a failed run_once task (an unanswered pause gate) stops every host of the batch, as in Ansible
-            if (once && outcome.status === 'failed' && task.ctx.ignoreErrors !== true) for (const other of hosts) other.failed = true;
+            if (once && outcome.status === 'failed' && !this.ignoreErrors(task, h.name)) for (const other of hosts) other.failed = true;
           };
           return throttle ? throttle.run(go) : go();
         }),
@@ -388,14 +408,16 @@ export class PlaybookRunner {
   /** any_errors_fatal and max_fail_percentage are checked after each task. */
   private afterTask(task: Task, hosts: HostState[], failedBefore: Set<string>): void {
     const newlyFailed = hosts.filter((h) => (h.failed || h.unreachable) && !failedBefore.has(h.name));
-    if (newlyFailed.length && (task.ctx.anyErrorsFatal ?? this.play.anyErrorsFatal)) {
+    if (newlyFailed.length && this.flag(task.ctx.anyErrorsFatal ?? this.play.anyErrorsFatal, newlyFailed[0]!.name, task, false)) {
       this.playAborted = true;
+      this.runAborted = true;
       for (const h of this.batch) h.ended = true;
     }
     if (this.play.maxFailPercentage !== undefined && this.batch.length) {
       const failed = this.batch.filter((h) => h.failed || h.unreachable).length;
       if ((failed / this.batch.length) * 100 > this.play.maxFailPercentage) {
         this.playAborted = true;
+        this.runAborted = true;
         for (const h of this.batch) h.ended = true;
       }
     }
@@ -404,7 +426,7 @@ export class PlaybookRunner {
   /** Count the result, update host state and handler notifications, emit it. */
   private record(task: Task, h: HostState, status: HostStatus, result: Vars, frame: Frame): void {
     const s = h.stats;
-    const ignored = status === 'failed' && task.ctx.ignoreErrors === true;
+    const ignored = status === 'failed' && this.ignoreErrors(task, h.name);
     switch (status) {
       case 'ok':
         s.ok++;
@@ -421,7 +443,7 @@ export class PlaybookRunner {
         h.interrupted = true;
         break;
       case 'unreachable':
-        if (task.ctx.ignoreUnreachable) {
+        if (this.flag(task.ctx.ignoreUnreachable, h.name, task, false)) {
           s.ignored++;
         } else {
           s.unreachable++;
@@ -547,7 +569,8 @@ export class PlaybookRunner {
       const path = key.split('\0')[0]!;
       let items: Item[];
       try {
-        const parent = { ...task.ctx, when: task.ctx.when.slice(0, task.parentWhenCount) };
+        // the include's own when and tags are the include's; only what it inherited passes on (Ansible)
+        const parent = { ...task.ctx, when: task.ctx.when.slice(0, task.parentWhenCount), tags: task.parentTags };
         items = this.o.loader.loadTaskFile(path, parent, { baseDir: task.baseDir, role: task.role, seenRoles: new Set(), playbookDir: this.o.playbook.dir, stack: [] }, task.loc);
       } catch (err) {
         for (const h of group!.hosts) this.record(task, h, 'failed', { failed: true, changed: false, msg: err instanceof InputError ? err.format() : (err as Error).message }, frame);
@@ -558,6 +581,38 @@ export class PlaybookRunner {
       await this.runItems(items, group!.hosts, { ...frame, extra: group!.extra });
     }
   }
+}
+
+/** A play's hosts in its `order:` (inventory order is the inventory's own). */
+function orderHosts(hosts: string[], order: Play['order']): string[] {
+  switch (order) {
+    case 'reverse_inventory':
+      return [...hosts].reverse();
+    case 'sorted':
+      return [...hosts].sort();
+    case 'reverse_sorted':
+      return [...hosts].sort().reverse();
+    case 'shuffle': {
+      const out = [...hosts];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    }
+    default:
+      return hosts;
+  }
+}
+
+/** A templated serial, rendered: checked as the loader checks a literal one. */
+function renderSerial(value: unknown, play: Play): SerialSpec {
+  const list = Array.isArray(value) ? value : [value];
+  for (const v of list) {
+    const ok = typeof v === 'number' ? v > 0 : typeof v === 'string' && /^\s*(\d+(\.\d+)?%|\d+)\s*$/.test(v);
+    if (!ok) throw new InputError(`serial entries must be a positive number or a percentage, got ${JSON.stringify(v)}`, { ...play.loc, field: 'serial' });
+  }
+  return list as SerialSpec;
 }
 
 /** The roles a play uses, in order of first use. */

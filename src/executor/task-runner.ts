@@ -16,6 +16,7 @@ import type { Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
 import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
+import { defaultsFor } from './module-defaults.js';
 import { transportFor } from './connection-pool.js';
 import { connectionVars } from './connection-vars.js';
 import { taskConnection } from './task-connection.js';
@@ -92,7 +93,8 @@ export class TaskRunner {
     if (method !== 'sudo' && method !== 'su') throw new ArgError(`become method '${method}' is not supported (sudo, su)`, 'become_method');
     const user = String(task.ctx.becomeUser ?? t.render(vars.ansible_become_user ?? vars[CLI_VAR.becomeUser] ?? 'root', vars));
     const pw = vars.ansible_become_pass ?? vars.ansible_become_password ?? vars[CLI_VAR.becomePassword];
-    const flags = vars.ansible_become_flags !== undefined ? String(t.render(vars.ansible_become_flags, vars)) : undefined;
+    const flagsRaw = vars.ansible_become_flags ?? task.ctx.becomeFlags;
+    const flags = flagsRaw !== undefined ? String(t.render(flagsRaw, vars)) : undefined;
     return { method, user, password: pw !== undefined && pw !== null ? String(t.render(pw, vars)) : undefined, flags };
   }
 
@@ -288,11 +290,13 @@ export class TaskRunner {
     if (!def) return { failed: true, changed: false, msg: `couldn't resolve module/action '${task.action}'` };
     let rawArgs = task.argsTemplate !== undefined ? templar.render(task.argsTemplate, vars) : templar.render(task.args, vars);
     if (!rawArgs || typeof rawArgs !== 'object' || Array.isArray(rawArgs)) return { failed: true, changed: false, msg: located(task, `arguments of ${task.action} must be a mapping`) };
+    // module_defaults sit under the task's own arguments (templated as Ansible does)
+    if (task.ctx.moduleDefaults.length) rawArgs = { ...(templar.render(defaultsFor(task.ctx.moduleDefaults, def.name), vars) as Vars), ...(rawArgs as Vars) };
     rawArgs = dropOmitted(rawArgs);
     const args = OPEN_ARG_MODULES.has(def.name) ? (rawArgs as Vars) : normalizeArgs(def, rawArgs as Vars);
     // a no_log argument named like a credential (uri's url_password) is a secret from here on
     this.rc.vars.secrets?.addVars(Object.fromEntries(secretArgs(def).map((n) => [n, args[n]])));
-    const check = task.ctx.checkMode ?? this.rc.check;
+    const check = task.ctx.checkMode !== undefined ? toBool(templar.render(task.ctx.checkMode, vars)) : this.rc.check;
     if (check && !def.supportsCheck) return { changed: false, skipped: true, msg: 'This module does not support check mode' };
 
     let conn: Connection = unavailableConnection(host);
@@ -302,7 +306,7 @@ export class TaskRunner {
       const targetVars = target === host ? vars : this.rc.vars.forTask(target, task);
       const connVars = connectionVars(targetVars, task.ctx, (t) => templar.render(t, targetVars), (t) => templar.render(t, vars));
       if (target !== host && !this.rc.vars.inventory.hosts.has(target) && (target === 'localhost' || target === '127.0.0.1')) connVars.ansible_connection ??= 'local';
-      conn = await this.rc.pool.get(target, transportFor(connVars, this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
+      conn = await this.rc.pool.get(target, transportFor(connVars, task.ctx.connection ?? this.rc.playConnection, this.rc.cliConnection, (t) => templar.render(t, connVars)), connVars);
       await conn.connect();
       conn = taskConnection(conn, signal, this.rc.running);
     }
@@ -312,7 +316,7 @@ export class TaskRunner {
       args,
       vars,
       check,
-      diff: this.rc.diff,
+      diff: task.ctx.diff !== undefined ? toBool(templar.render(task.ctx.diff, vars)) : this.rc.diff,
       become: this.become(task, vars),
       environment: this.environment(task, vars),
       findFile: (kind, p) => this.findFile(task, kind, p),
@@ -328,8 +332,9 @@ export class TaskRunner {
     if (typeof out.stderr === 'string' && out.stderr_lines === undefined) out.stderr_lines = out.stderr === '' ? [] : out.stderr.replace(/\n$/, '').split('\n');
     if (r.ansible_facts && !r.failed) {
       // setup/gather_facts refresh the gathered facts (ansible_facts.x); other modules' facts are set_fact's
-      if (def.gathersFacts) this.rc.vars.setFacts(host, unprefixFacts(r.ansible_facts), true);
-      else this.rc.vars.setFacts(host, r.ansible_facts, false);
+      const factHost = this.factHost(task, host, vars);
+      if (def.gathersFacts) this.rc.vars.setFacts(factHost, unprefixFacts(r.ansible_facts), true);
+      else this.rc.vars.setFacts(factHost, r.ansible_facts, false);
     }
     return out;
   }
@@ -343,8 +348,14 @@ export class TaskRunner {
     const data = readYamlFile(path, task.loc);
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { failed: true, changed: false, msg: `${path} must contain a mapping` };
     const facts = args.name ? { [String(args.name)]: data ?? {} } : ((data ?? {}) as Vars);
-    this.rc.vars.setFacts(host, facts, false);
+    this.rc.vars.setFacts(this.factHost(task, host, vars), facts, false);
     return { changed: false, ansible_facts: facts, ansible_included_var_files: [path] };
+  }
+
+  /** Where a task's facts go: the delegated host under delegate_facts, else the host itself (Ansible's rule). */
+  private factHost(task: Task, host: string, vars: Vars): string {
+    if (!task.ctx.delegateTo || task.ctx.delegateFacts === undefined || !toBool(this.rc.templar.render(task.ctx.delegateFacts, vars))) return host;
+    return String(this.rc.templar.render(task.ctx.delegateTo, vars));
   }
 }
 

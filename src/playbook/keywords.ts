@@ -1,28 +1,25 @@
-// The keywords each playbook object accepts. Anything else on a play or block is an input
-// error; anything else on a task must be the one module name.
+// The keywords each playbook object accepts, derived from keyword-table.ts. Anything else on a
+// play or block is an input error; anything else on a task must be the one module name.
 
-export const PLAY_KEYS = new Set([
-  'name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles',
-  'gather_facts', 'gather_subset', 'gather_timeout', 'serial', 'strategy', 'max_fail_percentage', 'any_errors_fatal',
-  'become', 'become_user', 'become_method', 'become_flags', 'environment', 'connection', 'tags',
-  'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'force_handlers', 'remote_user', 'port',
-  'collections', 'module_defaults', 'order', 'throttle', 'run_once', 'debugger', 'diff', 'timeout',
-]);
+import { acceptedKeywords } from './keyword-table.js';
 
-/** Keywords shared by tasks and blocks (they inherit downwards). */
-const SHARED = [
-  'name', 'when', 'tags', 'become', 'become_user', 'become_method', 'become_flags', 'environment', 'vars',
-  'ignore_errors', 'ignore_unreachable', 'no_log', 'check_mode', 'delegate_to', 'delegate_facts', 'run_once',
-  'any_errors_fatal', 'throttle', 'remote_user', 'connection', 'diff', 'debugger', 'collections',
-  'module_defaults', 'timeout', 'port',
-];
+/** Play keywords Drover implements (from the keyword table). */
+export const PLAY_KEYS = acceptedKeywords('play');
 
-export const BLOCK_KEYS = new Set([...SHARED, 'block', 'rescue', 'always']);
+/** Block keywords Drover implements (from the keyword table). */
+export const BLOCK_KEYS = acceptedKeywords('block');
 
-export const TASK_KEYS = new Set([
-  ...SHARED, 'action', 'local_action', 'args', 'loop', 'loop_control', 'register', 'until', 'retries', 'delay',
-  'changed_when', 'failed_when', 'notify', 'listen', 'async', 'poll',
-]);
+/** Task keywords Drover implements (from the keyword table); handlers add listen. */
+export const TASK_KEYS = acceptedKeywords('task');
+
+/** Handler keywords Drover implements (a task's and listen). */
+export const HANDLER_KEYS = acceptedKeywords('handler');
+
+/** Keywords of a role entry under roles: (the rest of the entry are role parameters). */
+export const ROLE_KEYS = acceptedKeywords('role');
+
+/** loop_control options Drover implements. */
+export const LOOP_CONTROL_KEYS = acceptedKeywords('loop_control');
 
 /** Keys that start with with_ are loops (with_items, with_dict...). */
 export const LOOP_KINDS = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_sequence']);

@@ -10,7 +10,9 @@ import { unknownArgs } from '../modules/args.js';
 import { EXECUTOR_ACTION_ARGS } from './executor-action-args.js';
 import { BadSubsetError, selectCollectors } from '../modules/facts/gather-subset.js';
 import { OPEN_ARG_MODULES } from '../modules/builtin-commands.js';
-import { BLOCK_KEYS, EXECUTOR_ACTIONS, LOOP_KINDS, PLAY_KEYS, RAW_PARAM_KEYS, TASK_KEYS } from './keywords.js';
+import { ACTION_GROUPS } from '../executor/module-defaults.js';
+import { BLOCK_KEYS, EXECUTOR_ACTIONS, HANDLER_KEYS, LOOP_CONTROL_KEYS, LOOP_KINDS, PLAY_KEYS, RAW_PARAM_KEYS, ROLE_KEYS, TASK_KEYS } from './keywords.js';
+import { keywordEntry, refusal, type KeywordObject } from './keyword-table.js';
 import { parseKeyValues } from './kv-args.js';
 import type { Block, Inheritable, Item, Play, Playbook, RoleContext, SerialSpec, Task } from './model.js';
 import { keyLocation, locationOf, readYamlFile } from './yaml-source.js';
@@ -26,6 +28,28 @@ function isMapping(v: unknown): v is Raw {
 function fail(message: string, obj: unknown, key?: string, hint?: string): never {
   const where = (key ? keyLocation(obj, key) : locationOf(obj)) ?? {};
   throw new InputError(message, { ...where, field: key, hint });
+}
+
+/** A Jinja2 template (Ansible templates most keywords; Drover renders these per host at run time). */
+function isTemplate(v: unknown): v is string {
+  return typeof v === 'string' && /\{\{|\{%/.test(v);
+}
+
+/** Refuse, naming the keyword, what the keyword table says Drover does not do on this object. */
+function checkKeywords(raw: Raw, object: KeywordObject): void {
+  for (const [key, value] of Object.entries(raw)) {
+    const refused = refusal(object, key);
+    if (refused) fail(refused.message, raw, key, refused.hint);
+    const literal = keywordEntry(key)?.droverLiteral;
+    if (literal && keywordEntry(key)!.objects.includes(object) && (isTemplate(value) || (Array.isArray(value) && value.some(isTemplate)))) {
+      fail(`'${key}' is templated, which Drover does not support for this keyword`, raw, key, literal);
+    }
+  }
+}
+
+/** A boolean keyword: a template stays a string and is decided per host at run time, as in Ansible. */
+function asFlag(v: unknown, obj: unknown, key: string): boolean | string | undefined {
+  return isTemplate(v) ? v : asBool(v, obj, key);
 }
 
 function asBool(v: unknown, obj: unknown, key: string): boolean | undefined {
@@ -82,27 +106,32 @@ function inherit(parent: Inheritable, raw: Raw): Inheritable {
   return {
     when: [...parent.when, ...asConditions(raw.when)],
     tags: [...new Set([...parent.tags, ...asStringList(raw.tags, raw, 'tags')])],
-    become: (typeof raw.become === 'string' && raw.become.includes('{{') ? raw.become : asBool(raw.become, raw, 'become')) ?? parent.become,
+    become: asFlag(raw.become, raw, 'become') ?? parent.become,
     becomeUser: raw.become_user !== undefined ? String(raw.become_user) : parent.becomeUser,
     becomeMethod: raw.become_method !== undefined ? String(raw.become_method) : parent.becomeMethod,
+    becomeFlags: raw.become_flags !== undefined && raw.become_flags !== null ? String(raw.become_flags) : parent.becomeFlags,
+    connection: raw.connection !== undefined && raw.connection !== null ? playConnection(raw) : parent.connection,
     remoteUser: raw.remote_user !== undefined && raw.remote_user !== null ? String(raw.remote_user) : parent.remoteUser,
     port: raw.port !== undefined && raw.port !== null ? asPort(raw.port, raw) : parent.port,
     environment: env !== undefined && env !== null ? [...parent.environment, env as Raw] : parent.environment,
     vars: raw.vars !== undefined ? { ...parent.vars, ...asMapping(raw.vars, raw, 'vars') } : parent.vars,
-    ignoreErrors: asBool(raw.ignore_errors, raw, 'ignore_errors') ?? parent.ignoreErrors,
-    ignoreUnreachable: asBool(raw.ignore_unreachable, raw, 'ignore_unreachable') ?? parent.ignoreUnreachable,
-    noLog: asBool(raw.no_log, raw, 'no_log') ?? parent.noLog,
-    checkMode: asBool(raw.check_mode, raw, 'check_mode') ?? parent.checkMode,
+    ignoreErrors: asFlag(raw.ignore_errors, raw, 'ignore_errors') ?? parent.ignoreErrors,
+    ignoreUnreachable: asFlag(raw.ignore_unreachable, raw, 'ignore_unreachable') ?? parent.ignoreUnreachable,
+    noLog: asFlag(raw.no_log, raw, 'no_log') ?? parent.noLog,
+    checkMode: asFlag(raw.check_mode, raw, 'check_mode') ?? parent.checkMode,
+    diff: asFlag(raw.diff, raw, 'diff') ?? parent.diff,
     delegateTo: raw.delegate_to !== undefined ? String(raw.delegate_to) : parent.delegateTo,
-    runOnce: asBool(raw.run_once, raw, 'run_once') ?? parent.runOnce,
-    anyErrorsFatal: asBool(raw.any_errors_fatal, raw, 'any_errors_fatal') ?? parent.anyErrorsFatal,
-    throttle: raw.throttle !== undefined ? Number(raw.throttle) : parent.throttle,
+    delegateFacts: asFlag(raw.delegate_facts, raw, 'delegate_facts') ?? parent.delegateFacts,
+    runOnce: asFlag(raw.run_once, raw, 'run_once') ?? parent.runOnce,
+    anyErrorsFatal: asFlag(raw.any_errors_fatal, raw, 'any_errors_fatal') ?? parent.anyErrorsFatal,
+    throttle: raw.throttle !== undefined ? asThrottle(raw.throttle, raw) : parent.throttle,
+    moduleDefaults: raw.module_defaults !== undefined && raw.module_defaults !== null ? [...parent.moduleDefaults, ...moduleDefaults(raw.module_defaults, raw)] : parent.moduleDefaults,
     timeout: raw.timeout !== undefined && raw.timeout !== null ? asTimeout(raw.timeout, raw) : parent.timeout,
   };
 }
 
 function rootContext(): Inheritable {
-  return { when: [], tags: [], environment: [], vars: {} };
+  return { when: [], tags: [], environment: [], vars: {}, moduleDefaults: [] };
 }
 
 /** Resolve a path relative to the file that names it (Ansible: relative to the playbook/role dir). */
@@ -118,6 +147,8 @@ interface LoadScope {
   playbookDir: string;
   /** Guards against import cycles. */
   stack: string[];
+  /** Loading a handlers list (handlers may also have listen). */
+  handlers?: boolean;
 }
 
 /** Loads task lists, roles and imports for one playbook. */
@@ -165,6 +196,7 @@ export class PlaybookLoader {
   }
 
   private loadPlay(raw: Raw, file: string): Play {
+    checkKeywords(raw, 'play');
     for (const key of Object.keys(raw)) {
       if (!PLAY_KEYS.has(key)) {
         const hint = TASK_KEYS.has(key) || findModule(key) ? 'tasks go under "tasks:"' : undefined;
@@ -189,7 +221,7 @@ export class PlaybookLoader {
     const post = this.loadItems(raw.post_tasks, raw, 'post_tasks', taskCtx, scope);
     const handlers = [
       ...this.roleHandlers,
-      ...flattenTasks(this.loadItems(raw.handlers, raw, 'handlers', taskCtx, scope)),
+      ...flattenTasks(this.loadItems(raw.handlers, raw, 'handlers', taskCtx, { ...scope, handlers: true })),
     ];
     this.roleHandlers = [];
 
@@ -203,7 +235,8 @@ export class PlaybookLoader {
     return {
       name: raw.name !== undefined ? String(raw.name) : hosts,
       hosts,
-      gatherFacts: asBool(raw.gather_facts, raw, 'gather_facts') ?? true,
+      gatherFacts: asFlag(raw.gather_facts, raw, 'gather_facts') ?? true,
+      order: playOrder(raw),
       gatherSubset: raw.gather_subset !== undefined && raw.gather_subset !== null ? gatherSubset(raw) : undefined,
       serial: parseSerial(raw.serial, raw),
       strategy,
@@ -246,6 +279,7 @@ export class PlaybookLoader {
 
   private loadItem(raw: Raw, parent: Inheritable, scope: LoadScope): Item[] {
     if ('block' in raw) {
+      checkKeywords(raw, 'block');
       for (const key of Object.keys(raw)) if (!BLOCK_KEYS.has(key)) fail(`'${key}' is not a valid attribute for a Block`, raw, key);
       const ctx = inherit(parent, raw);
       const block: Block = {
@@ -280,8 +314,12 @@ export class PlaybookLoader {
     let argValue: unknown;
     let actionKey: string | undefined;
     let delegateLocal = false;
+    const object: KeywordObject = scope.handlers ? 'handler' : 'task';
+    checkKeywords(raw, object);
+    const accepted = object === 'handler' ? HANDLER_KEYS : TASK_KEYS;
     for (const key of Object.keys(raw)) {
-      if (TASK_KEYS.has(key) || LOOP_KINDS.has(key)) continue;
+      // local_action is action syntax (Ansible's ModuleArgsParser), not a FieldAttribute
+      if (accepted.has(key) || LOOP_KINDS.has(key) || key === 'local_action') continue;
       if (key.startsWith('with_')) fail(`'${key}' is not supported (supported: ${[...LOOP_KINDS].join(', ')}, loop)`, raw, key);
       const name = key.replace(/^ansible\.(builtin|legacy)\./, '');
       if (findModule(key) || EXECUTOR_ACTIONS.has(name)) {
@@ -352,10 +390,9 @@ export class PlaybookLoader {
       const bad = unknownArgs(def, Object.keys(args));
       if (bad.length) fail(`unsupported parameter${bad.length > 1 ? 's' : ''} for module ${def.name}: ${bad.join(', ')}`, raw, actionKey, `supported: ${Object.keys(def.args).join(', ')}`);
     }
-    const accepted = EXECUTOR_ACTION_ARGS[action];
-    const refused = accepted ? Object.keys(args).filter((k) => !accepted.includes(k)) : [];
-    if (refused.length) fail(`unsupported parameter${refused.length > 1 ? 's' : ''} for ${action}: ${refused.join(', ')}`, raw, actionKey, `supported: ${accepted!.filter((k) => k !== '_raw_params').join(', ')}`);
-    if (raw.async !== undefined && Number(raw.async) > 0) fail("'async' is not supported by Drover yet", raw, 'async');
+    const actionArgs = EXECUTOR_ACTION_ARGS[action];
+    const refused = actionArgs ? Object.keys(args).filter((k) => !actionArgs.includes(k)) : [];
+    if (refused.length) fail(`unsupported parameter${refused.length > 1 ? 's' : ''} for ${action}: ${refused.join(', ')}`, raw, actionKey, `supported: ${actionArgs!.filter((k) => k !== '_raw_params').join(', ')}`);
 
     let loop: unknown;
     let loopKind: Task['loopKind'];
@@ -371,8 +408,9 @@ export class PlaybookLoader {
       }
     }
     const lc = asMapping(raw.loop_control, raw, 'loop_control');
+    checkKeywords(lc, 'loop_control');
     for (const k of Object.keys(lc)) {
-      if (!['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'].includes(k)) fail(`'${k}' is not a valid loop_control option`, lc, k);
+      if (!LOOP_CONTROL_KEYS.has(k)) fail(`'${k}' is not a valid loop_control option`, lc, k);
     }
     const ctx = inherit(parent, raw);
     if (delegateLocal) ctx.delegateTo = 'localhost';
@@ -415,6 +453,7 @@ export class PlaybookLoader {
       loc,
       id: nextTaskId++,
       parentWhenCount: parent.when.length,
+      parentTags: parent.tags,
     };
   }
 
@@ -425,10 +464,11 @@ export class PlaybookLoader {
     if (typeof entry === 'string') name = entry;
     else if (isMapping(entry)) {
       name = String(entry.role ?? entry.name ?? '');
-      const keywords = new Set(['role', 'name', 'when', 'tags', 'become', 'become_user', 'become_method', 'environment', 'vars', 'ignore_errors', 'no_log', 'delegate_to', 'any_errors_fatal', 'check_mode']);
+      // Ansible's role keywords apply to the role's tasks; every other key is a role parameter
+      checkKeywords(entry, 'role');
       for (const [k, v] of Object.entries(entry)) {
         if (k === 'vars') Object.assign(params, asMapping(v, entry, 'vars'));
-        else if (keywords.has(k)) rawCtx[k] = v;
+        else if (ROLE_KEYS.has(k)) rawCtx[k] = v;
         else params[k] = v;
       }
       rawCtx = { ...rawCtx };
@@ -452,9 +492,14 @@ export class PlaybookLoader {
   private loadRole(name: string, params: Raw, ctx: Inheritable, scope: LoadScope, from: Location, tasksFrom: string): Item[] {
     const path = this.findRole(name, scope);
     if (!path) throw new InputError(`the role '${name}' was not found in ${join(scope.playbookDir, 'roles')}${this.rolesPath.length ? ` or ${this.rolesPath.join(', ')}` : ''}`, from);
+    const meta = roleMeta(path);
+    // a role runs once per play for each set of parameters, unless its meta allows duplicates (Ansible's rule)
     const key = `${path}:${tasksFrom}:${JSON.stringify(params)}`;
-    if (scope.seenRoles.has(key)) return [];
+    if (!meta.allowDuplicates && scope.seenRoles.has(key)) return [];
     scope.seenRoles.add(key);
+    // meta/main.yml dependencies run first, depth-first, under the depending role's keywords
+    const deps: Item[] = [];
+    for (const dep of meta.dependencies) deps.push(...this.loadRoleEntry(dep, meta.raw, ctx, scope));
     const readVars = (dir: string): Raw => {
       const f = yamlIn(join(path, dir), 'main');
       if (!f) return {};
@@ -466,10 +511,10 @@ export class PlaybookLoader {
     const role: RoleContext = { name, path, defaults: readVars('defaults'), vars: readVars('vars'), params };
     const roleScope: LoadScope = { ...scope, role, baseDir: join(path, 'tasks') };
     const tasksFile = yamlIn(join(path, 'tasks'), tasksFrom);
-    const items = tasksFile ? this.loadTaskFile(tasksFile, ctx, roleScope, from) : [];
+    const items = [...deps, ...(tasksFile ? this.loadTaskFile(tasksFile, ctx, roleScope, from) : [])];
     const handlersFile = yamlIn(join(path, 'handlers'), 'main');
     if (handlersFile && tasksFrom === 'main') {
-      this.roleHandlers.push(...flattenTasks(this.loadTaskFile(handlersFile, ctx, { ...roleScope, baseDir: join(path, 'handlers') }, from)));
+      this.roleHandlers.push(...flattenTasks(this.loadTaskFile(handlersFile, ctx, { ...roleScope, baseDir: join(path, 'handlers'), handlers: true }, from)));
     }
     return items;
   }
@@ -492,6 +537,61 @@ function playConnection(raw: Raw): string {
   const name = String(raw.connection);
   if (!name.includes('{{') && !canonicalTransport(name)) fail(unknownTransportMessage(name), raw, 'connection');
   return name;
+}
+
+const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const;
+
+/** A play's `order:` (how its hosts are sorted); anything else is exit 5, as Ansible refuses it. */
+function playOrder(raw: Raw): Play['order'] {
+  if (raw.order === undefined || raw.order === null) return 'inventory';
+  const order = String(raw.order);
+  if (!(ORDERS as readonly string[]).includes(order)) fail(`'order' must be one of ${ORDERS.join(', ')}, got ${JSON.stringify(raw.order)}`, raw, 'order');
+  return order as Play['order'];
+}
+
+/** `throttle:` a whole number of hosts at once (0: no limit). */
+function asThrottle(v: unknown, obj: Raw): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0) return fail(`'throttle' must be a whole number, got ${JSON.stringify(v)}`, obj, 'throttle');
+  return n;
+}
+
+/** `module_defaults:` a mapping (or list of mappings) of module names or group/NAME to argument mappings; names resolve to Drover's modules now. */
+function moduleDefaults(value: unknown, owner: Raw): Raw[] {
+  const levels = Array.isArray(value) ? value : [value];
+  return levels.map((level) => {
+    if (!isMapping(level)) return fail("'module_defaults' must be a mapping of module names to arguments, or a list of them", owner, 'module_defaults');
+    const out: Raw = {};
+    for (const [name, args] of Object.entries(level)) {
+      if (!isMapping(args) && !isTemplate(args)) fail(`module_defaults for '${name}' must be a mapping of arguments`, level, name);
+      if (name.startsWith('group/')) {
+        if (!ACTION_GROUPS[name.slice(6)]) fail(`module_defaults group '${name}' is not supported by Drover`, level, name, `groups Drover honours: ${Object.keys(ACTION_GROUPS).map((g) => `group/${g}`).join(', ')}; or name the modules`);
+        out[name] = args;
+        continue;
+      }
+      const def = findModule(name);
+      if (!def) fail(`module_defaults names '${name}', which is not a module Drover has`, level, name, `known modules: ${moduleNames().join(', ')}`);
+      if (isMapping(args) && !OPEN_ARG_MODULES.has(def.name)) {
+        const bad = unknownArgs(def, Object.keys(args));
+        if (bad.length) fail(`unsupported parameter${bad.length > 1 ? 's' : ''} in module_defaults for ${def.name}: ${bad.join(', ')}`, level, name);
+      }
+      out[def.name] = args;
+    }
+    return out;
+  });
+}
+
+/** A role's meta/main.yml: its dependencies and allow_duplicates; what Drover cannot honour is refused. */
+function roleMeta(path: string): { raw: Raw; dependencies: unknown[]; allowDuplicates: boolean } {
+  const f = yamlIn(join(path, 'meta'), 'main');
+  const raw = f ? readYamlFile(f) : null;
+  if (raw === null || raw === undefined) return { raw: {}, dependencies: [], allowDuplicates: false };
+  if (!isMapping(raw)) return fail('meta/main.yml of a role must be a mapping', raw);
+  for (const key of Object.keys(raw)) {
+    if (key === 'argument_specs' || key === 'collections') fail(`'${key}' in a role's meta/main.yml is not supported by Drover`, raw, key);
+    if (!['dependencies', 'allow_duplicates', 'galaxy_info'].includes(key)) fail(`'${key}' is not a valid attribute for a role's meta/main.yml`, raw, key);
+  }
+  return { raw, dependencies: asList(raw.dependencies, raw, 'dependencies'), allowDuplicates: asBool(raw.allow_duplicates, raw, 'allow_duplicates') ?? false };
 }
 
 function yamlIn(dir: string, base: string): string | undefined {
@@ -527,8 +627,9 @@ function asStringListOrItems(value: unknown, owner: Raw): unknown[] {
   return value as unknown[];
 }
 
-function parseSerial(value: unknown, owner: Raw): SerialSpec | undefined {
+function parseSerial(value: unknown, owner: Raw): SerialSpec | string | undefined {
   if (value === undefined || value === null) return undefined;
+  if (isTemplate(value)) return value;
   const list = Array.isArray(value) ? value : [value];
   for (const v of list) {
     const ok = typeof v === 'number' ? v > 0 : typeof v === 'string' && /^\s*(\d+(\.\d+)?%|\d+)\s*$/.test(v);

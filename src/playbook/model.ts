@@ -10,20 +10,31 @@ export interface Inheritable {
   become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: string;
+  /** become_flags: extra flags for sudo/su (ansible_become_flags beats it). */
+  becomeFlags?: string;
+  /** connection on a block, task or role (a play's is here too): the transport, or a template of it. */
+  connection?: string;
   /** remote_user: the login user; inventory ansible_user beats it, it beats -u (Ansible's order). */
   remoteUser?: string;
   /** port: the ssh port, or a template of it; the host's ansible_port beats it, it beats the config file. */
   port?: number | string;
   environment: Record<string, unknown>[];
   vars: Record<string, unknown>;
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
-  noLog?: boolean;
-  checkMode?: boolean;
+  // Boolean keywords are a template when Ansible would template them: decided per host at run time.
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean | string;
+  noLog?: boolean | string;
+  checkMode?: boolean | string;
+  /** diff: show diffs for these tasks (beats --diff), as in Ansible. */
+  diff?: boolean | string;
   delegateTo?: string;
-  runOnce?: boolean;
-  anyErrorsFatal?: boolean;
+  /** delegate_facts: facts of a delegated task go to the delegated host. */
+  delegateFacts?: boolean | string;
+  runOnce?: boolean | string;
+  anyErrorsFatal?: boolean | string;
   throttle?: number;
+  /** module_defaults levels, outermost first; each maps a module name or group/NAME to arguments. */
+  moduleDefaults: Record<string, unknown>[];
   /** Seconds a task may run (Ansible 2.10+), or a template of them; 0/absent for no limit. */
   timeout?: number | string;
 }
@@ -67,6 +78,8 @@ export interface Task {
   id: number;
   /** How many of ctx.when came from enclosing blocks (include_tasks passes only those on). */
   parentWhenCount: number;
+  /** The tags of the enclosing blocks, play and role: what include_tasks passes on (its own tags stay on the include). */
+  parentTags: string[];
 }
 
 export interface Block {
@@ -86,13 +99,17 @@ export type SerialSpec = (number | string)[];
 export interface Play {
   name: string;
   hosts: string;
-  gatherFacts: boolean;
+  /** A boolean, or a template of play vars and extra vars decided when the play starts. */
+  gatherFacts: boolean | string;
+  /** order: how the play's hosts are sorted (Ansible's inventory, reverse_inventory, sorted, reverse_sorted, shuffle). */
+  order: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   /** The play's `gather_subset` for its fact gathering (Ansible's rules); absent gathers all. */
   gatherSubset?: string[];
-  serial?: SerialSpec;
+  /** Batch sizes, or a template of play vars and extra vars rendered when the play starts. */
+  serial?: SerialSpec | string;
   strategy: 'linear' | 'free';
   maxFailPercentage?: number;
-  anyErrorsFatal: boolean;
+  anyErrorsFatal: boolean | string;
   forceHandlers: boolean;
   connection?: string;
   /** Play vars (vars + vars_files are merged in order at run time). */
