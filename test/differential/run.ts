@@ -3,21 +3,17 @@
 // counts and the first divergences, and writes the full report as JSON.
 //   npm run differential -- --report /tmp/diff.json [--show 5] [--seed 9] [--generated 1200]
 //                           [--area filters-builtin] [--minijinja-from /dir/with/node_modules]
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+//                           [--write-baseline]  (record today's divergences in baseline.json, the ratchet)
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { runAnsible } from './ansible-side.js';
 import type { Case, Outcome } from './case-types.js';
 import { compareAll, type AreaTally, type Divergence } from './compare-outcomes.js';
 import { runDrover } from './drover-side.js';
-import { generateCases } from './generate-cases.js';
-import { loadCorpus } from './load-corpus.js';
+import { allCases } from './all-cases.js';
+import { writeBaseline } from './baseline.js';
 import { loadMinijinja, minijinjaEligible, runMinijinja } from './minijinja-side.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const CORPUS = join(HERE, 'corpus');
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,6 +23,7 @@ const { values: flags } = parseArgs({
     generated: { type: 'string', default: '1200' },
     area: { type: 'string' },
     'minijinja-from': { type: 'string' },
+    'write-baseline': { type: 'boolean', default: false },
   },
 });
 
@@ -65,9 +62,8 @@ function printDivergences(divs: Divergence[], show: number): void {
   }
 }
 
-const shared = parse(readFileSync(join(CORPUS, '_vars.yml'), 'utf8')) as Record<string, unknown>;
 const seed = Number(flags.seed);
-let cases: Case[] = [...loadCorpus(CORPUS), ...generateCases(seed, Number(flags.generated)).map((c) => ({ ...c, vars: shared }))];
+let cases: Case[] = allCases(seed, Number(flags.generated));
 if (flags.area) cases = cases.filter((c) => c.area === flags.area);
 
 const ansible = timedRun(() => runAnsible(cases));
@@ -109,6 +105,12 @@ function tally(areas: Record<string, AreaTally>): { cases: number; equal: number
 }
 function fmt(t: { cases: number; equal: number }): string {
   return `${t.equal}/${t.cases} equal (${((100 * t.equal) / Math.max(1, t.cases)).toFixed(1)}%)`;
+}
+
+if (flags['write-baseline']) {
+  if (flags.area) throw new Error('--write-baseline needs the whole corpus (no --area)');
+  writeBaseline(ansible.out.version, seed, Number(flags.generated), main.divergences);
+  console.log(`\nbaseline.json rewritten: ${main.divergences.length} known divergences`);
 }
 
 if (flags.report) {
