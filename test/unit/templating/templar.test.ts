@@ -102,3 +102,13 @@ test('variables whose values are templates are rendered when used (lazily, like 
   assert.deepEqual(t.render('{{ list }}', v), ['h1']);
   assert.equal(t.render('{{ d.k }}', v), 'https://h1:2379');
 });
+
+test("a computed number is text ('5'), and module arguments typed int or bool still take it, as Ansible's type checks do", async () => {
+  const { normalizeArgs } = await import('../../../src/modules/args.js');
+  const { findModule } = await import('../../../src/modules/index.js');
+  const rendered = t.render({ url: 'http://127.0.0.1/', timeout: '{{ n + 2 }}', validate_certs: '{{ n > 1 }}' }, vars) as Record<string, unknown>;
+  assert.deepEqual(rendered, { url: 'http://127.0.0.1/', timeout: '5', validate_certs: true });
+  const args = normalizeArgs(findModule('uri')!, rendered);
+  assert.equal(args.timeout, 5);
+  assert.equal(args.validate_certs, true);
+});
