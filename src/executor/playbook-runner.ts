@@ -79,6 +79,9 @@ interface Frame {
 
 const TOP: Frame = { rescuable: false, extra: new Map(), handler: false };
 
+/** Marks a looped include_role's group key (an absolute task file path never starts with \u0001). */
+const ROLE_KEY = '\u0001role:';
+
 /** Executes one playbook run. */
 export class PlaybookRunner {
   private readonly states = new Map<string, HostState>();
@@ -377,7 +380,7 @@ export class PlaybookRunner {
     if (!frame.handler && !this.selected(task)) return;
     if (task.action === 'meta') return this.runMeta(task, hosts, frame);
     if (this.o.step && !(await this.o.step(this.taskName(task)).catch((err) => (err instanceof PromptInterrupted ? false : Promise.reject(err))))) return;
-    if (task.action === 'include_tasks' || task.action === 'include') return this.runInclude(task, hosts, frame);
+    if (task.action === 'include_tasks' || task.action === 'include' || task.action === 'include_role') return this.runInclude(task, hosts, frame);
     let targets = hosts;
     // pause runs once for the batch (Ansible's BYPASS_HOST_LOOP), sharing its result as run_once does
     const once = (hosts[0] !== undefined && this.flag(task.ctx.runOnce, hosts[0].name, task, false)) || Boolean(findModule(task.action)?.bypassHostLoop);
@@ -551,9 +554,8 @@ export class PlaybookRunner {
           if (cond !== undefined) return;
           ran++;
           const args = this.o.templar.render(task.args, run.vars) as Vars;
-          const file = String(args.file ?? args._raw_params ?? '');
-          const path = this.tasks.findFile(task, 'tasks', file);
-          const key = `${path}\0${idx}`;
+          // a looped include_role is grouped by role and entry point, an include_tasks by file
+          const key = task.action === 'include_role' ? `${ROLE_KEY}${String(args.name)}\0${String(args.tasks_from ?? 'main')}\0${idx}` : `${this.tasks.findFile(task, 'tasks', String(args.file ?? args._raw_params ?? ''))}\0${idx}`;
           let list = groups.get(key);
           if (!list) groups.set(key, (list = [{ hosts: [], extra: new Map() }]));
           list[0]!.hosts.push(h);
@@ -566,18 +568,22 @@ export class PlaybookRunner {
       }
     }
     for (const [key, [group]] of groups) {
-      const path = key.split('\0')[0]!;
+      const [path, tasksFrom] = key.split('\0') as [string, string];
+      const role = path.startsWith(ROLE_KEY) ? path.slice(ROLE_KEY.length) : undefined;
       let items: Item[];
       try {
         // the include's own when and tags are the include's; only what it inherited passes on (Ansible)
         const parent = { ...task.ctx, when: task.ctx.when.slice(0, task.parentWhenCount), tags: task.parentTags };
-        items = this.o.loader.loadTaskFile(path, parent, { baseDir: task.baseDir, role: task.role, seenRoles: new Set(), playbookDir: this.o.playbook.dir, stack: [] }, task.loc);
+        const scope = { baseDir: task.baseDir, role: task.role, seenRoles: new Set<string>(), playbookDir: this.o.playbook.dir, stack: [] };
+        items = role !== undefined ? this.o.loader.loadIncludedRole(role, tasksFrom, parent, scope, task.loc) : this.o.loader.loadTaskFile(path, parent, scope, task.loc);
       } catch (err) {
         for (const h of group!.hosts) this.record(task, h, 'failed', { failed: true, changed: false, msg: err instanceof InputError ? err.format() : (err as Error).message }, frame);
         continue;
       }
-      this.o.emit({ type: 'included', file: path, hosts: group!.hosts.map((h) => h.name) });
-      for (const h of group!.hosts) h.stats.ok++;
+      if (role === undefined) {
+        this.o.emit({ type: 'included', file: path, hosts: group!.hosts.map((h) => h.name) });
+        for (const h of group!.hosts) h.stats.ok++;
+      }
       await this.runItems(items, group!.hosts, { ...frame, extra: group!.extra });
     }
   }

@@ -304,6 +304,12 @@ export class PlaybookLoader {
     if (task.action === 'import_role' || task.action === 'include_role') {
       const name = String(task.args.name ?? '');
       if (!name) fail(`${task.action} needs 'name'`, raw);
+      // include_role in a loop runs the role once per item at run time, as Ansible's dynamic include does;
+      // a static name is loaded now too, so a missing role fails here and its handlers are the play's
+      if (task.action === 'include_role' && task.loop !== undefined) {
+        if (!isTemplate(name)) this.loadRole(name, {}, task.ctx, { ...scope, seenRoles: new Set() }, task.loc, String(task.args.tasks_from ?? 'main'));
+        return [task];
+      }
       return this.loadRole(name, { ...(task.args.vars as Raw | undefined) }, task.ctx, scope, task.loc, String(task.args.tasks_from ?? 'main'));
     }
     return [task];
@@ -487,6 +493,13 @@ export class PlaybookLoader {
       resolveFrom(scope.playbookDir, name),
     ];
     return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
+  }
+
+  /** A looped include_role's tasks for one item at run time (its handlers were registered at load). */
+  loadIncludedRole(name: string, tasksFrom: string, parent: Inheritable, scope: LoadScope, from: Location): Item[] {
+    const items = this.loadRole(name, {}, parent, scope, from, tasksFrom);
+    this.roleHandlers = [];
+    return items;
   }
 
   private loadRole(name: string, params: Raw, ctx: Inheritable, scope: LoadScope, from: Location, tasksFrom: string): Item[] {

@@ -227,3 +227,20 @@ test('a refused keyword is exit 5 from the CLI, naming file:line:col and the key
   assert.equal(r.code, 5);
   assert.match(r.stderr, /site\.yml:4:7: 'debugger' is not supported by Drover/);
 });
+
+test('include_role with a loop runs the role once per item, with the item in its vars', async () => {
+  const dir = project({
+    'roles/r/tasks/main.yml': `- name: r\n${trace('r {{ x }} {{ d }}', 2)}`,
+    'roles/r/defaults/main.yml': 'd: def\n',
+    'site.yml': `- hosts: web1
+  gather_facts: false
+  tasks:
+    - include_role: {name: r}
+      vars: {x: "{{ one }}"}
+      loop: [a, b]
+      loop_control: {loop_var: one}
+      when: one != 'c'
+`,
+  });
+  await same(dir, ['site.yml'], 'r a def\nr b def\n');
+});
