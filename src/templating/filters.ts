@@ -5,6 +5,7 @@ import { TemplateError } from '../cli/errors.js';
 import { quote } from '../connections/shell-quote.js';
 import { pyJson, pyStr } from './python-repr.js';
 import { pyNiceYaml } from './python-yaml-dump.js';
+import { MORE_FILTERS } from './more-filters.js';
 import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
@@ -243,7 +244,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
-  Object.assign(f, TEXT_FILTERS);
+  Object.assign(f, TEXT_FILTERS, MORE_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

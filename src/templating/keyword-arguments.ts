@@ -28,6 +28,9 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   center: ['width'],
   trim: ['chars'],
   comment: ['style'],
+  regex_escape: ['re_type'],
+  extract: ['container', 'morekeys'],
+  subelements: ['subelements', 'skip_missing'],
 };
 
 /** Wrap a filter so keyword arguments land in their positions; unknown keywords are errors. */

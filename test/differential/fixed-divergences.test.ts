@@ -218,3 +218,19 @@ test('YAML: the whole yaml corpus equals Ansible apart from the reasoned allow-l
   assert.ok(inputs.length > 200, `yaml corpus has ${inputs.length} cases`);
   assert.deepEqual(yamlDivergences(inputs), []);
 });
+
+test("filters real playbooks use: format (Python's %), regex_escape, extract (map('extract', hostvars)), subelements", () => {
+  const users = [
+    { name: 'alice', groups: ['adm', 'wheel'] },
+    { name: 'bob', groups: [], shells: ['/bin/sh'] },
+  ];
+  const vars = { ...SHARED_VARS, hv: { web1: { tier: 'front', ip: '10.0.0.1' }, db1: { tier: 'back', ip: '10.0.0.2' } }, hosts: ['db1', 'web1'], users };
+  const exprs = [
+    "'shard-%02d' | format(3)", "'%.1f%%' | format(3 / 8 * 100)", "'%s=%s' | format('a', l)", "'%-5s|' | format('ab')", "'%5.2f' | format(2.345)", "'%x %X %o %#x' | format(255, 255, 8, 255)",
+    "'%(a)s-%(b)d' | format(a='x', b=2)", "'%+d % d' | format(5, 5)", "'%e' | format(12345.678)", "'%g %g' | format(0.0001, 1234567)", "'%r' | format('x')", "'%d' | format('x')", "'%s %s' | format('x')", "'%s' | format('a', 'b')", "'%5s|%-3d|' | format(none, 7)",
+    "'a.b*c' | regex_escape", "'1.2.3 (x) [y] $z ^w a-b a_b' | regex_escape", "'a.b[c]' | regex_escape('posix_basic')", "'x' | regex_escape('bogus')",
+    "hosts | map('extract', hv) | list", "hosts | map('extract', hv, 'tier') | list", "'web1' | extract(hv, ['ip'])", "0 | extract(['a', 'b'])", "'zz' | extract(hv)",
+    "users | subelements('groups')", "users | subelements('groups') | map('last') | list", "users | subelements('shells', skip_missing=true)", "users | subelements('shells')", "{'a': {'k': [1, 2]}} | subelements('k')", "users | subelements('name')",
+  ];
+  assert.deepEqual(divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text'], vars), []);
+});
