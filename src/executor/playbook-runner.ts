@@ -11,6 +11,8 @@ import type { Block, Item, Play, Playbook, RoleContext, SerialSpec, Task } from 
 import { readYamlFile } from '../playbook/yaml-source.js';
 import { findModule } from '../modules/index.js';
 import { PromptInterrupted, type Prompter } from '../output/prompter.js';
+import { loopSubdir } from '../templating/lookups/loop-terms.js';
+import { failedTaskView } from './failed-task.js';
 import type { Templar } from '../templating/types.js';
 import { ConnectionPool, transportFor } from './connection-pool.js';
 import { connectionVars } from './connection-vars.js';
@@ -26,7 +28,7 @@ import { flattenTasks } from '../playbook/load-playbook.js';
 import { tagsSelected, type TagFilter } from './tags.js';
 import { RunningCommands } from './running-commands.js';
 import { taskConnection } from './task-connection.js';
-import { TaskRunner } from './task-runner.js';
+import { loopItems, TaskRunner } from './task-runner.js';
 import { VariableManager } from './variables.js';
 import { resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -459,8 +461,11 @@ export class PlaybookRunner {
           s.ignored++;
           if (result.changed) s.changed++;
         } else {
-          if (frame.rescuable) s.rescued++;
-          else s.failed++;
+          if (frame.rescuable) {
+            s.rescued++;
+            // Ansible's nonpersistent facts for rescue (and later) tasks: what failed and how
+            this.vars.setFacts(h.name, { ansible_failed_task: failedTaskView(task), ansible_failed_result: result }, false);
+          } else s.failed++;
           h.failed = true;
         }
         break;
@@ -546,7 +551,8 @@ export class PlaybookRunner {
     for (const h of hosts) {
       const base = this.vars.forTask(h.name, task, frame.extra.get(h.name));
       try {
-        const items: unknown[] | undefined = task.loop !== undefined ? (this.o.templar.render(task.loop, base) as unknown[]) : undefined;
+        const lookup = () => ({ vars: base, templar: this.o.templar, subdir: loopSubdir(task.action) });
+        const items = task.loop !== undefined ? loopItems(task, this.o.templar.render(task.loop, base), lookup) : undefined;
         const runs = items ? items.map((it, i) => ({ vars: { ...base, [task.loopControl.loopVar]: it }, extra: { [task.loopControl.loopVar]: it, ...(task.loopControl.indexVar ? { [task.loopControl.indexVar]: i } : {}) } })) : [{ vars: base, extra: {} as Vars }];
         let ran = 0;
         runs.forEach((run, idx) => {

@@ -130,7 +130,12 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   // the first Ctrl-C stops running commands and prints the recap; a second one quits now
   const stopHandling = handleInterrupts({ abort, running, write: (line) => void process.stderr.write(`${line}\n`) });
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
-  const templar = createTemplar({ onVariable: (name, value) => isSecretName(name) && secrets.add(value) });
+  // a lookup's secret (password) joins it too; errors='warn' lookups report through the reporter
+  const templar = createTemplar({
+    onVariable: (name, value) => isSecretName(name) && secrets.add(value),
+    onSecret: (value) => secrets.add(value),
+    onWarning: (message) => reporter.handle({ type: 'warning', message }),
+  });
   if (o.json) yamlWarnings.attach((message) => reporter.handle({ type: 'warning', message }));
   const retryNotes: string[] = [];
   let exitCode: number = EXIT.OK;

@@ -14,6 +14,8 @@ import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import type { HostStatus } from '../output/events.js';
 import type { Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
+import { loopSubdir, withLoopItems } from '../templating/lookups/loop-terms.js';
+import type { LookupContext } from '../templating/lookups/types.js';
 import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
 import { defaultsFor } from './module-defaults.js';
@@ -58,23 +60,14 @@ function dropOmitted(value: unknown): unknown {
   return value;
 }
 
-/** Turns a `loop:`/`with_*` value into the list of items. */
-function loopItems(task: Task, value: unknown): unknown[] {
+/** Turns a `loop:` value, or a `with_<lookup>:` value through that lookup, into the list of items. */
+export function loopItems(task: Task, value: unknown, lookup: () => LookupContext): unknown[] {
+  if (task.loopKind && task.loopKind !== 'loop') return withLoopItems(task.loopKind.slice('with_'.length), value, lookup());
   if (value === null || value === undefined) return [];
-  if (task.loopKind === 'with_dict') {
-    if (typeof value !== 'object' || Array.isArray(value)) throw new TemplateError('with_dict expects a dict');
-    return Object.entries(value as Vars).map(([key, v]) => ({ key, value: v }));
-  }
   if (typeof value === 'string') {
-    if (task.loopKind === 'with_items' || task.loopKind === 'with_list') return [value];
     throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${value}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
   }
-  if (!Array.isArray(value)) {
-    if (task.loopKind === 'with_items') return [value];
-    throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`);
-  }
-  if (task.loopKind === 'with_items') return value.flatMap((v) => (Array.isArray(v) ? v : [v]));
-  if (task.loopKind === 'with_indexed_items') return value.map((v, i) => [i, v]);
+  if (!Array.isArray(value)) throw new TemplateError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -157,7 +150,7 @@ export class TaskRunner {
   }
 
   private async runLoop(task: Task, host: string, vars: Vars, loopValue: unknown): Promise<Vars> {
-    const items = loopItems(task, loopValue);
+    const items = loopItems(task, loopValue, () => ({ vars, templar: this.rc.templar, subdir: loopSubdir(task.action), onSecret: (v) => this.rc.vars.secrets?.add(v) }));
     if (items.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
     const { loopVar, indexVar, label, pause } = task.loopControl;
     const results: Vars[] = [];

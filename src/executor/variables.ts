@@ -6,6 +6,7 @@
 import type { Inventory } from '../inventory/types.js';
 import type { Play, Task } from '../playbook/model.js';
 import type { SecretValues } from './secret-values.js';
+import { rawMapping } from '../templating/raw-mapping.js';
 
 type Vars = Record<string, unknown>;
 
@@ -104,6 +105,8 @@ export class VariableManager {
       vars.role_name = role.name;
       vars.role_path = role.path;
     }
+    // Ansible's magic `vars`: every variable by name (a copy, as VariableManager's), read untemplated
+    vars.vars = rawMapping({ ...vars });
     return vars;
   }
 

@@ -1,6 +1,7 @@
 // The keywords each playbook object accepts, derived from keyword-table.ts. Anything else on a
 // play or block is an input error; anything else on a task must be the one module name.
 
+import { LOOP_LOOKUPS } from '../templating/lookups/registry.js';
 import { acceptedKeywords } from './keyword-table.js';
 
 /** Play keywords Drover implements (from the keyword table). */
@@ -21,8 +22,8 @@ export const ROLE_KEYS = acceptedKeywords('role');
 /** loop_control options Drover implements. */
 export const LOOP_CONTROL_KEYS = acceptedKeywords('loop_control');
 
-/** Keys that start with with_ are loops (with_items, with_dict...). */
-export const LOOP_KINDS = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_sequence']);
+/** `with_<lookup>` for every lookup Drover runs: each is `loop:` over that lookup (Ansible's rule). */
+export const LOOP_KINDS: ReadonlySet<string> = new Set(LOOP_LOOKUPS.map((name) => `with_${name}`));
 
 /** Task actions the executor handles itself (not modules). */
 export const EXECUTOR_ACTIONS = new Set([

@@ -56,8 +56,8 @@ export interface Task {
   /** The whole args were one templated expression (`copy: "{{ spec }}"`). */
   argsTemplate?: string;
   loop?: unknown;
-  /** with_items flattens one level; with_dict turns a mapping into key/value items. */
-  loopKind?: 'loop' | 'with_items' | 'with_list' | 'with_dict' | 'with_indexed_items' | 'with_sequence';
+  /** `loop`, or `with_<lookup>` (the items come from that lookup). */
+  loopKind?: 'loop' | `with_${string}`;
   loopControl: { loopVar: string; indexVar?: string; label?: string; pause?: number; extended?: boolean };
   register?: string;
   until?: unknown;

@@ -17,6 +17,7 @@ import { installPythonCompare } from './python-compare.js';
 import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
+import { isRawMapping } from './raw-mapping.js';
 import { MORE_STRING_METHODS } from './python-str-methods.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
@@ -136,7 +137,7 @@ function patchRuntime(): void {
       return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
     }
     // only strings: rendering a whole mapping here would re-render hostvars[h] recursively
-    const value = typeof v === 'string' ? renderNested(v) : v;
+    const value = typeof v === 'string' && !isRawMapping(obj) ? renderNested(v) : v;
     if (typeof key === 'string') noteVariable(key, value);
     return value;
   };
@@ -163,7 +164,8 @@ function undefinedError(u: Undefined): TemplateError {
 
 /** Vars a template reads are themselves templates, rendered when used (Ansible's lazy vars). */
 const active: { templar: NunjucksTemplar; vars: Record<string, unknown> }[] = [];
-const LAZY_SKIP = new Set(['hostvars', 'groups', 'ansible_facts', 'omit', 'lookup', 'query', 'q']);
+// `vars` (every variable) is returned as it is, as Ansible's AnsibleJ2Vars does
+const LAZY_SKIP = new Set(['hostvars', 'groups', 'ansible_facts', 'omit', 'lookup', 'query', 'q', 'vars']);
 
 function hasTemplate(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return HAS_TEMPLATE.test(v);

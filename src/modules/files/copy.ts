@@ -6,6 +6,7 @@ import { pyJson } from '../../templating/python-repr.js';
 import { normalizeMode, statPath } from '../remote/file-state.js';
 import { writeContent } from '../remote/write-content.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
+import { ANSIBLE_MANAGED } from '../../templating/lookups/template.js';
 
 const ATTRS = {
   mode: { type: 'raw' },
@@ -139,7 +140,7 @@ export const templateModule: ModuleDef = {
     } catch {
       return { changed: false, failed: true, msg: `Could not find or access '${ctx.args.src}'` };
     }
-    const rendered = ctx.render(text, { template_path: local, template_host: ctx.host });
+    const rendered = ctx.render(text, { template_path: local, template_host: ctx.host, ansible_managed: ANSIBLE_MANAGED });
     const a = ctx.args;
     return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest: String(a.dest), content: Buffer.from(rendered), nameIfDir: basename(local).replace(/\.j2$/, '') });
   },

@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { findInSearchPath } from './search-path.js';
 import { checkOptions, type LookupRun } from './types.js';
 
+/** Ansible's default `ansible_managed` (DEFAULT_MANAGED_STR), seen by templates only. */
+export const ANSIBLE_MANAGED = 'Ansible managed';
+
 /** The variables Ansible adds while a template renders (generate_ansible_template_vars). */
 export function templateVars(src: string, path: string): Record<string, unknown> {
-  return { template_path: path, template_fullpath: path, template_destpath: undefined, template_run_date: new Date().toISOString(), ansible_managed: 'Ansible managed', template_uid: String(process.getuid?.() ?? ''), template_host: undefined, template_src: src };
+  return { template_path: path, template_fullpath: path, template_destpath: undefined, template_run_date: new Date().toISOString(), ansible_managed: ANSIBLE_MANAGED, template_uid: String(process.getuid?.() ?? ''), template_host: undefined, template_src: src };
 }
 
 /** Trailing newlines of the file are kept (preserve_trailing_newlines); `template_vars` adds variables. */
