@@ -82,9 +82,10 @@ export class TaskRunner {
     const raw = task.ctx.become ?? vars.ansible_become ?? vars[CLI_VAR.become];
     const on = raw !== undefined ? toBool(t.render(raw, vars)) : false;
     if (!on) return undefined;
-    const method = String(task.ctx.becomeMethod ?? t.render(vars.ansible_become_method ?? vars[CLI_VAR.becomeMethod] ?? 'sudo', vars));
+    // the become_method/become_user keywords are templated, as Ansible templates them
+    const method = String(t.render(task.ctx.becomeMethod ?? vars.ansible_become_method ?? vars[CLI_VAR.becomeMethod] ?? 'sudo', vars));
     if (method !== 'sudo' && method !== 'su') throw new ArgError(`become method '${method}' is not supported (sudo, su)`, 'become_method');
-    const user = String(task.ctx.becomeUser ?? t.render(vars.ansible_become_user ?? vars[CLI_VAR.becomeUser] ?? 'root', vars));
+    const user = String(t.render(task.ctx.becomeUser ?? vars.ansible_become_user ?? vars[CLI_VAR.becomeUser] ?? 'root', vars));
     const pw = vars.ansible_become_pass ?? vars.ansible_become_password ?? vars[CLI_VAR.becomePassword];
     const flagsRaw = vars.ansible_become_flags ?? task.ctx.becomeFlags;
     const flags = flagsRaw !== undefined ? String(t.render(flagsRaw, vars)) : undefined;
@@ -154,12 +155,19 @@ export class TaskRunner {
     if (items.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
     const { loopVar, indexVar, label, pause } = task.loopControl;
     const results: Vars[] = [];
+    // facts an item sets (set_fact, include_vars) are seen by the next items, as Ansible's loop
+    // updates its task vars after each item: the usual `x: "{{ x | default([]) + [item] }}"` accumulates
+    let loopVars = vars;
     for (let i = 0; i < items.length; i++) {
       if (this.rc.signal.aborted) break;
       const item = items[i];
-      const ivars: Vars = { ...vars, [loopVar]: item, ansible_loop_var: loopVar };
+      const ivars: Vars = { ...loopVars, [loopVar]: item, ansible_loop_var: loopVar };
       if (indexVar) ivars[indexVar] = i;
-      ivars.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
+      const ansibleLoop: Vars = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
+      // as Ansible's extended loop: previtem only after the first item, nextitem only before the last
+      if (i > 0) ansibleLoop.previtem = items[i - 1];
+      if (i < items.length - 1) ansibleLoop.nextitem = items[i + 1];
+      ivars.ansible_loop = ansibleLoop;
       let r: Vars;
       try {
         const cond = this.firstFalse(task.ctx.when, ivars);
@@ -168,6 +176,7 @@ export class TaskRunner {
         r = this.errorResult(task, err, host);
       }
       r = this.interrupted(r);
+      if (r.ansible_facts && !r.failed && !r.skipped) loopVars = { ...loopVars, ...(r.ansible_facts as Vars) };
       r[loopVar] = item;
       r.item = item;
       r.ansible_loop_var = loopVar;
@@ -189,10 +198,9 @@ export class TaskRunner {
     const out: Vars = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
     if (failed) out.failed = true;
     if (results.some((r) => r.interrupted)) out.interrupted = true;
-    if (results.every((r) => r.skipped)) {
-      out.skipped = true;
-      out.msg = 'All items skipped';
-    }
+    // Ansible's loop result always carries skipped (false unless every item was skipped)
+    out.skipped = results.every((r) => r.skipped);
+    if (out.skipped) out.msg = 'All items skipped';
     return out;
   }
 
@@ -206,6 +214,9 @@ export class TaskRunner {
       r = this.interrupted(await this.runOnce(task, host, vars));
       // Ansible: a timed-out attempt ends the task as it is, no retries or changed_when/failed_when
       if (r.unreachable || r.interrupted || TIMED_OUT.has(r)) return r;
+      // Ansible's executor: a result without `failed` gets one (true only for a non-zero rc), so a
+      // registered result always has it (`{{ out.failed }}`)
+      if (r.failed === undefined) r.failed = r.rc !== undefined && r.rc !== 0 && r.rc !== '0';
       const bound: Vars = task.register ? { ...vars, [task.register]: r } : vars;
       this.applyChangedFailed(task, r, bound);
       if (!hasUntil) return r;
