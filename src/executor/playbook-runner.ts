@@ -235,6 +235,16 @@ export class PlaybookRunner {
     return { stats, exitCode, interrupted, durationMs, hostsMatched: matched };
   }
 
+  /** The play's name as shown: templated with play vars and extra vars, as Ansible's banner is. */
+  private playName(play: Play): string {
+    if (!this.o.templar.isTemplate(play.name)) return play.name;
+    try {
+      return String(this.o.templar.render(play.name, { ...play.vars, ...this.o.extraVars }));
+    } catch {
+      return play.name;
+    }
+  }
+
   private selectHosts(play: Play): string[] {
     // the pattern may be a template of extra vars and play vars (hosts: "{{ target | default('web') }}")
     const pattern = this.o.templar.isTemplate(play.hosts) ? String(this.o.templar.render(play.hosts, { ...play.vars, ...this.o.extraVars })) : play.hosts;
@@ -261,7 +271,7 @@ export class PlaybookRunner {
     this.playAborted = false;
     this.notified = new Map();
     const hosts = this.selectHosts(play);
-    this.o.emit({ type: 'play_start', name: play.name, hosts });
+    this.o.emit({ type: 'play_start', name: this.playName(play), hosts });
     if (hosts.length === 0) {
       this.o.emit({ type: 'no_hosts', play: play.name });
       this.o.emit({ type: 'play_end', name: play.name });

@@ -244,3 +244,24 @@ test('include_role with a loop runs the role once per item, with the item in its
   });
   await same(dir, ['site.yml'], 'r a def\nr b def\n');
 });
+
+test('a templated play name, become_user and become_method are rendered, as Ansible renders them', async () => {
+  const dir = project({
+    'site.yml': `- name: "deploy {{ app }}"
+  hosts: web1
+  gather_facts: false
+  vars: {app: shop, who: nobody, how: sudo}
+  tasks:
+    - name: as another user
+      command: whoami
+      become: true
+      become_user: "{{ who }}"
+      become_method: "{{ how }}"
+      register: w
+    - name: t
+${trace('{{ w.stdout }}')}`,
+  });
+  const { d, a } = await same(dir, ['site.yml'], 'nobody\n');
+  assert.match(d.stdout, /PLAY \[deploy shop\]/);
+  if (a) assert.match(a.stdout, /PLAY \[deploy shop\]/);
+});
