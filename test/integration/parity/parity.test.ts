@@ -81,6 +81,9 @@ const CASES: Case[] = [
   corpus('34-include-role-handlers.yml', 0, true),
   corpus('35-blockinfile-multi.yml', 0, true),
   corpus('36-ini-template.yml', 0, true),
+  corpus('37-environment-shell.yml', 0, true),
+  corpus('multi-38-delegate-aggregate.yml', 0, true),
+  corpus('39-diff-template-change.yml', 0, false, [['--diff'], ['--diff'], ['--diff']]),
 ];
 
 /** Cases where Drover differs from Ansible on purpose: case name -> why. Keep it short. */

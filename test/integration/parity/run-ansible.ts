@@ -1,5 +1,6 @@
 // Runs ansible-playbook without blocking the event loop, so parity cases can run side by side
-// (the shared helper uses spawnSync, which would serialise them).
+// (the shared helper uses spawnSync, which would serialise them). Pipelining and a fixed
+// interpreter only save processes per task (no interpreter discovery, no temp module files).
 import { spawn } from 'node:child_process';
 import type { AnsibleStats } from '../../helpers/ansible.js';
 
@@ -8,7 +9,7 @@ export function ansiblePlaybookAsync(args: string[], cwd: string): Promise<{ cod
   return new Promise((resolve, reject) => {
     const child = spawn('ansible-playbook', args, {
       cwd,
-      env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOWS: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_HOST_KEY_CHECKING: 'false' },
+      env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOWS: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_HOST_KEY_CHECKING: 'false', ANSIBLE_PIPELINING: 'true', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
