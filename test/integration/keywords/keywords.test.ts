@@ -245,7 +245,7 @@ test('include_role with a loop runs the role once per item, with the item in its
   await same(dir, ['site.yml'], 'r a def\nr b def\n');
 });
 
-test('a templated play name, become_user and become_method are rendered, as Ansible renders them', async () => {
+test('a templated play name, become_user, become_method and become_flags are rendered, as Ansible renders them', async () => {
   const dir = project({
     'site.yml': `- name: "deploy {{ app }}"
   hosts: web1
@@ -258,10 +258,94 @@ test('a templated play name, become_user and become_method are rendered, as Ansi
       become_user: "{{ who }}"
       become_method: "{{ how }}"
       register: w
+    - name: with a group of sudo's -g from become_flags
+      command: id -gn
+      become: true
+      become_user: nobody
+      become_flags: "-H -g {{ grp }}"
+      vars: {grp: root}
+      register: g
     - name: t
-${trace('{{ w.stdout }}')}`,
+${trace('{{ w.stdout }} {{ g.stdout }}')}`,
   });
-  const { d, a } = await same(dir, ['site.yml'], 'nobody\n');
+  const { d, a } = await same(dir, ['site.yml'], 'nobody root\n');
   assert.match(d.stdout, /PLAY \[deploy shop\]/);
   if (a) assert.match(a.stdout, /PLAY \[deploy shop\]/);
+});
+
+test('action, args, environment, vars_files, task-level connection, ignore_unreachable, force_handlers and loop_control loop_var/index_var/extended/label as in Ansible', async () => {
+  const dir = project({
+    // ghost has no ansible_connection: ssh by default, so only the connection keyword makes it local
+    'inv.ini': "[web]\nweb1 ansible_connection=local\n[far]\nghost ansible_host=127.0.0.1 ansible_port=9\n[all:vars]\nansible_python_interpreter=/usr/bin/python3\n",
+    'v.yml': 'from_file: filed\n',
+    'site.yml': `- hosts: far
+  gather_facts: false
+  tasks:
+    - name: over ssh to a closed port
+      command: "true"
+      ignore_unreachable: true
+    - name: the keyword beats the default transport
+      connection: local
+      action: shell echo "local {{ inventory_hostname }}" >> {{ out }}/trace
+- hosts: web1
+  gather_facts: false
+  force_handlers: true
+  vars_files: [v.yml]
+  tasks:
+    - name: args, environment and a vars file
+      shell: echo "$(pwd) $KW {{ from_file }}" >> {{ out }}/trace
+      args: {chdir: /tmp}
+      environment: {KW: envval}
+    - name: loop settings
+      shell: echo "{{ n }} {{ it }} {{ ansible_loop.revindex }} {{ ansible_loop.last }}" >> {{ out }}/trace
+      loop: [a, b]
+      loop_control: {loop_var: it, index_var: n, extended: true, label: "lbl-{{ it }}"}
+    - name: notify
+      shell: "true"
+      notify: h
+    - name: fails
+      fail: {msg: stop}
+  handlers:
+    - name: h
+${trace('handler ran')}`,
+  });
+  const { d } = await same(dir, ['site.yml'], 'local ghost\n/tmp envval filed\n0 a 2 False\n1 b 1 True\nhandler ran\n', 2);
+  assert.match(d.stdout, /\(item=lbl-a\)/);
+});
+
+test('throttle: 1 runs the task on one host at a time although forks allow three', async () => {
+  const dir = project({
+    'site.yml': `- hosts: web
+  gather_facts: false
+  tasks:
+    - name: one at a time
+      shell: echo "start {{ inventory_hostname }}" >> {{ out }}/trace; sleep 0.3; echo "end {{ inventory_hostname }}" >> {{ out }}/trace
+      throttle: 1
+`,
+  });
+  const out = mkdtempSync(join(dir, 'drover-'));
+  const r = await drover(['play', '-i', 'inv.ini', '-f', '3', '-e', `out=${out}`, 'site.yml'], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const lines = readTrace(out).trim().split('\n');
+  assert.equal(lines.length, 6);
+  for (let i = 0; i < 6; i += 2) assert.equal(lines[i]!.replace('start', 'end'), lines[i + 1], lines.join('\n'));
+});
+
+test('loop_control pause waits between items', async () => {
+  const dir = project({
+    'site.yml': `- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: paced
+      shell: date +%s.%N >> {{ out }}/trace
+      loop: [1, 2, 3]
+      loop_control: {pause: 1}
+`,
+  });
+  const d = await drv(dir, ['site.yml']);
+  assert.equal(d.code, 0, d.stdout);
+  const t = d.trace.trim().split('\n').map(Number);
+  assert.equal(t.length, 3);
+  // two pauses of one second: generous lower bound only
+  assert.ok(t[2]! - t[0]! >= 1.9, `items ran ${t[2]! - t[0]!}s apart`);
 });

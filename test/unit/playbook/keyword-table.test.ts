@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/cli/errors.js';
@@ -143,4 +143,83 @@ test('every implemented keyword loads on every object Ansible allows it on', () 
     }
   }
   assert.ok(loaded > 150, `only ${loaded} keyword/object pairs loaded`);
+});
+
+// Where each implemented keyword is shown to have its effect: a test file and the name (or the
+// start of the name) of a test in it that runs a playbook using the keyword.
+const K = 'test/integration/keywords/keywords.test.ts';
+const PARITY = 'test/integration/parity/parity.test.ts';
+const PROOFS: Record<string, [string, string]> = {
+  action: [K, 'action, args, environment'],
+  args: [K, 'action, args, environment'],
+  environment: [K, 'action, args, environment'],
+  vars_files: [K, 'action, args, environment'],
+  connection: [K, 'action, args, environment'],
+  ignore_unreachable: [K, 'action, args, environment'],
+  force_handlers: [K, 'action, args, environment'],
+  loop_var: [K, 'action, args, environment'],
+  index_var: [K, 'action, args, environment'],
+  extended: [K, 'action, args, environment'],
+  label: [K, 'action, args, environment'],
+  loop_control: [K, 'action, args, environment'],
+  any_errors_fatal: [K, 'any_errors_fatal ends the later plays'],
+  order: [K, 'order: inventory'],
+  gather_facts: [K, 'templated gather_facts'],
+  serial: [K, 'templated gather_facts'],
+  ignore_errors: [K, 'templated gather_facts'],
+  run_once: [K, 'templated gather_facts'],
+  no_log: [K, 'templated gather_facts'],
+  check_mode: [K, 'templated gather_facts'],
+  diff: [K, 'templated gather_facts'],
+  vars: [K, 'templated gather_facts'],
+  tags: [K, 'tags on include_tasks'],
+  roles: [K, 'role dependencies from meta'],
+  role: [K, 'role dependencies from meta'],
+  module_defaults: [K, 'module_defaults fill in'],
+  delegate_facts: [K, 'delegate_facts puts'],
+  delegate_to: [K, 'delegate_facts puts'],
+  loop: [K, 'include_role with a loop'],
+  when: [K, 'include_role with a loop'],
+  name: [K, 'a templated play name'],
+  become: [K, 'a templated play name'],
+  become_user: [K, 'a templated play name'],
+  become_method: [K, 'a templated play name'],
+  become_flags: [K, 'a templated play name'],
+  register: [K, 'a templated play name'],
+  throttle: [K, 'throttle: 1'],
+  hosts: [K, 'order: inventory'],
+  tasks: [K, 'order: inventory'],
+  block: [PARITY, 'control flow'],
+  rescue: [PARITY, 'control flow'],
+  always: [PARITY, 'control flow'],
+  changed_when: [PARITY, 'control flow'],
+  failed_when: [PARITY, 'control flow'],
+  until: [PARITY, 'control flow'],
+  retries: [PARITY, 'control flow'],
+  delay: [PARITY, 'control flow'],
+  notify: [PARITY, 'control flow'],
+  listen: [PARITY, 'control flow'],
+  handlers: [PARITY, 'control flow'],
+  pre_tasks: [PARITY, 'roles and import_playbook'],
+  post_tasks: [PARITY, 'roles and import_playbook'],
+  max_fail_percentage: [PARITY, 'several hosts, serial, run_once, max_fail_percentage'],
+  strategy: ['test/integration/cli/play-cli.test.ts', 'strategy free and forks'],
+  gather_subset: ['test/integration/cli/cli-modules.test.ts', "a play\\'s gather_subset narrows"],
+  port: ['test/integration/cli/connection-keywords.test.ts', 'port: on a play, block or task'],
+  remote_user: ['test/integration/cli/connection-flags.test.ts', 'a play or task remote_user beats -u'],
+  timeout: ['test/integration/interrupts/local-interrupt.test.ts', 'task timeout: the command group is killed'],
+  pause: ['test/integration/keywords/keywords.test.ts', 'loop_control pause waits'],
+};
+
+test('every implemented keyword names a test that runs a playbook using it, and that test exists', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  for (const e of KEYWORD_TABLE.filter((k) => k.status === 'implemented')) {
+    const proof = PROOFS[e.keyword];
+    assert.ok(proof, `no test named for implemented keyword '${e.keyword}'`);
+    const text = readFileSync(join(root, proof[0]), 'utf8');
+    assert.ok(text.includes(proof[1]), `${proof[0]} has no test '${proof[1]}' (for '${e.keyword}')`);
+    // the proof's file uses the keyword (a fixture playbook for the parity cases)
+    const used = proof[0] === PARITY ? ['control.yml', 'roles-play.yml', 'multi.yml'].map((f) => readFileSync(join(root, 'test/fixtures/parity', f), 'utf8')).join('\n') : text;
+    assert.match(used, new RegExp(`\\b${e.keyword}:`), `${proof[0]} never writes '${e.keyword}:'`);
+  }
 });
