@@ -219,7 +219,10 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     selectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => (v ?? []).filter((x) => (test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
     rejectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => (v ?? []).filter((x) => !(test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
     zip: (a: unknown[], ...rest: unknown[][]) => a.slice(0, Math.min(a.length, ...rest.map((r) => r.length))).map((x, i) => [x, ...rest.map((r) => r[i])]),
-    dictsort: (v: Record<string, unknown>) => Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    dictsort: (v: Record<string, unknown>) => {
+      if (!isPlainObject(v)) throw new TemplateError(`'${v === null ? 'NoneType' : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : typeof v}' object has no attribute 'items'`);
+      return Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    },
     abs: (v: number) => Math.abs(v),
     round: (v: number, precision = 0, method = 'common') => {
       const m = 10 ** precision;

@@ -5,6 +5,8 @@ import nunjucks from 'nunjucks';
 import { TemplateError } from '../cli/errors.js';
 import { buildFilters, truthy } from './filters.js';
 import { installSafeCallLabels } from './call-labels.js';
+import { installDictLiterals } from './dict-literals.js';
+import { isTuple } from './python-tuple.js';
 import { installForIf } from './for-if.js';
 import { installForIterable } from './for-iterable.js';
 import { installLoopVariables } from './loop-variables.js';
@@ -78,6 +80,8 @@ function escapeClass(chars: string): string {
 function patchRuntime(): void {
   if (patched) return;
   patched = true;
+  // before jinja-compat, which wraps parseAggregate (for slices) around the one it finds
+  installDictLiterals(nunjucks);
   nunjucks.installJinjaCompat();
   installPythonTruthiness(nunjucks);
   installPythonStringLiterals(nunjucks);
@@ -353,7 +357,7 @@ class NunjucksTemplar implements Templar {
       this.nativeText.clear();
       // a single node is to_text()'d; lists, dicts and booleans come back from literal_eval
       // as they were, so they stay native here
-      if (typeof v === 'boolean' || Array.isArray(v) || (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype)) return v;
+      if (typeof v === 'boolean' || (Array.isArray(v) && !isTuple(v)) || (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype)) return v;
       text = v === null ? '' : pyStr(v);
     } else text = this.run(body, vars);
     if (text === 'True' || text === 'False') return text === 'True';

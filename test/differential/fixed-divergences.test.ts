@@ -234,3 +234,9 @@ test("filters real playbooks use: format (Python's %), regex_escape, extract (ma
   ];
   assert.deepEqual(divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text'], vars), []);
 });
+
+test('literals as Jinja parses them: trailing commas, (x,) and (x, y) tuples, dict keys that are expressions or variables', () => {
+  const exprs = ["{ 'a': 1, 'b': 2, } | to_nice_json", '[1, 2, ]', '(1,)', '(1, 2)', '(1, 2)[1]', "'b' in ('a', 'b')", '(n)', "{s: 1}", "{d.k: n}", "{'x' ~ n: [n, ]}", '{[1]: 2}', '{missing: 1}', "{'a': 1} | combine({s.split()[0]: 2})", "'abc' | dictsort"];
+  const templates = ['{% for a, b in [(1, 2), (3, 4)] %}{{ a }}{{ b }}{% endfor %}', "{% set t = ('x', 'y', ) %}{{ t | join('-') }}", '{{ {"a": 1,}["a"] }}'];
+  assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text']), ...divergencesFrom(templates, ['text', 'value'])], []);
+});
