@@ -14,7 +14,7 @@ import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import type { HostStatus } from '../output/events.js';
 import type { Task } from '../playbook/model.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
-import { loopSubdir, withLoopItems } from '../templating/lookups/loop-terms.js';
+import { loopSubdir, renderLoopValue, withLoopItems } from '../templating/lookups/loop-terms.js';
 import type { LookupContext } from '../templating/lookups/types.js';
 import { OMIT } from '../templating/templar.js';
 import type { RunContext } from './run-context.js';
@@ -126,7 +126,7 @@ export class TaskRunner {
         const cond = this.firstFalse(task.ctx.when, vars);
         result = cond !== undefined ? { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } : await this.runWithRetries(task, host, vars);
       } else {
-        result = await this.runLoop(task, host, vars, templar.render(task.loop, vars));
+        result = await this.runLoop(task, host, vars, renderLoopValue(task.loopKind, task.loop, templar, vars));
       }
     } catch (err) {
       result = this.errorResult(task, err, host);

@@ -5,6 +5,7 @@ import { TemplateError } from '../../cli/errors.js';
 import { RefusedLookup } from './refused.js';
 import { findLookup } from './registry.js';
 import { LookupError, type LookupContext } from './types.js';
+import type { Templar } from '../types.js';
 
 /** The directory first_found searches for a task's action (Ansible: template, var, else file). */
 export function loopSubdir(action: string): string {
@@ -30,4 +31,20 @@ export function withLoopItems(name: string, value: unknown, ctx: LookupContext):
     if (err instanceof RefusedLookup || err instanceof LookupError) throw new TemplateError(err.message);
     throw new TemplateError((err as Error).message ?? String(err));
   }
+}
+
+/**
+ * A loop's templated value. with_first_found passes over a term with an undefined variable
+ * (Ansible templates its terms with fail_on_undefined=False and drops what stays a template).
+ */
+export function renderLoopValue(kind: string | undefined, value: unknown, templar: Templar, vars: Record<string, unknown>): unknown {
+  if (kind !== 'with_first_found' || !Array.isArray(value)) return templar.render(value, vars);
+  return value.flatMap((term) => {
+    try {
+      return [templar.render(term, vars)];
+    } catch (err) {
+      if (err instanceof TemplateError) return [];
+      throw err;
+    }
+  });
 }

@@ -94,7 +94,7 @@ test('every with_<lookup> form loops over that lookup, as ansible-playbook does'
     ['config', 'DEFAULT_BECOME_USER'],
   ];
   const body = tasks.map(([kind, value]) => `    - ${traceItem(kind!)}\n      with_${kind}: ${value}\n`).join('');
-  const firstFound = `    - ${traceText("'first_found ' ~ (item | basename)")}\n      with_first_found: [nope.txt, one.conf]\n`;
+  const firstFound = `    - ${traceText("'first_found ' ~ (item | basename)")}\n      with_first_found: ['{{ undefined_x }}.conf', nope.txt, one.conf]\n`;
   const play = `- hosts: web\n  gather_facts: false\n  vars:\n    who: world\n    d: {b: 2, a: 1}\n    users:\n      - {name: al, keys: [k1, k2]}\n      - {name: bo}\n  tasks:\n${body}${firstFound}`;
   const dir = project({ ...FILES, 'site.yml': play });
   const home = JSON.stringify(process.env.HOME ?? '');
@@ -141,7 +141,7 @@ test('include_tasks with_items runs the file once per item through the lookup', 
   await same(dir, ['site.yml'], 'inc "a"\ninc "b"\ninc "c"\ninc {"key": "k", "value": "v"}\n');
 });
 
-test('magic vars: vars (its members untemplated, as in Ansible), ansible_managed in templates only, ansible_failed_task/result in rescue', async () => {
+test('magic vars: vars (its members untemplated, as in Ansible), ansible_managed in templates only, ansible_failed_task/result in rescue, a lookup defaulting to omit', async () => {
   const play = `- hosts: web
   gather_facts: false
   vars:
@@ -159,9 +159,12 @@ test('magic vars: vars (its members untemplated, as in Ansible), ansible_managed
       rescue:
         - ${traceText("'failed ' ~ ansible_failed_task.name ~ ' ' ~ ansible_failed_task.action ~ ' rc=' ~ ansible_failed_result.rc")}
     - ${traceText("'after ' ~ ansible_failed_task.name")}
+    - debug: {msg: "{{ lookup('vars', 'nope', default=omit) }}"}
+      register: omitted
+    - ${traceText("'omit ' ~ omitted.msg")}
 `;
   const dir = project({ 'templates/m.j2': '# {{ ansible_managed }}\n', 'site.yml': play });
-  await same(dir, ['site.yml'], 'vars hi {{ who }} world\nmanaged undefined\nlookup # Ansible managed\n\n# Ansible managed\nfailed breaks here command rc=1\nafter breaks here\n');
+  await same(dir, ['site.yml'], 'vars hi {{ who }} world\nmanaged undefined\nlookup # Ansible managed\n\n# Ansible managed\nfailed breaks here command rc=1\nafter breaks here\nomit Hello world!\n');
 });
 
 test('a password lookup creates its file once, 0600, and its value is masked in the output', async () => {
