@@ -98,6 +98,8 @@ export class VariableManager {
     vars.ansible_play_hosts = this.playHosts;
     vars.ansible_play_hosts_all = this.playHosts;
     vars.ansible_play_name = this.play?.name;
+    // Ansible's names of the roles the play lists (role_names is its older name)
+    vars.ansible_play_role_names = vars.role_names = this.play?.roleNames ?? [];
     vars.playbook_dir = this.playbookDir;
     vars.ansible_check_mode = this.checkMode;
     vars.ansible_diff_mode = this.diffMode;

@@ -247,6 +247,7 @@ export class PlaybookLoader {
       vars: playVars,
       varsFiles,
       sections: [pre, [...roleItems, ...tasks], post],
+      roleNames: asList(raw.roles, raw, 'roles').map((r) => String(isMapping(r) ? (r.role ?? r.name ?? '') : r)),
       handlers,
       ctx: taskCtx,
       baseDir,

@@ -117,6 +117,8 @@ export interface Play {
   varsFiles: { path: unknown; loc: Location }[];
   /** pre_tasks, roles+tasks, post_tasks: handlers flush after each section. */
   sections: Item[][];
+  /** Names of the roles the play's `roles:` lists (ansible_play_role_names). */
+  roleNames: string[];
   handlers: Task[];
   ctx: Inheritable;
   baseDir: string;

@@ -188,3 +188,14 @@ test('a password lookup creates its file once, 0600, and its value is masked in 
   assert.equal(again.code, 0, again.output);
   assert.equal(readFileSync(join(dir, 'creds/app'), 'utf8').trim(), pw);
 });
+
+test('magic vars: ansible_play_role_names and role_names list the roles the play names (not their dependencies)', async () => {
+  const dir = project({
+    'roles/base/tasks/main.yml': `- ${traceText("'base ' ~ (ansible_play_role_names | to_json)")}\n`,
+    'roles/web/meta/main.yml': 'dependencies: [base]\n',
+    'roles/web/tasks/main.yml': `- ${traceText("'web ' ~ (role_names | to_json)")}\n`,
+    'roles/db/tasks/main.yml': '- debug: {msg: db}\n',
+    'site.yml': `- hosts: web\n  gather_facts: false\n  roles:\n    - web\n    - {role: db}\n  tasks:\n    - ${traceText("'play ' ~ (ansible_play_role_names | to_json)")}\n`,
+  });
+  await same(dir, ['site.yml'], 'base ["web", "db"]\nweb ["web", "db"]\nplay ["web", "db"]\n');
+});
