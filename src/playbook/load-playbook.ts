@@ -467,6 +467,8 @@ export class PlaybookLoader {
   private loadRoleEntry(entry: unknown, play: Raw, parent: Inheritable, scope: LoadScope): Item[] {
     let name: string;
     const params: Raw = {};
+    // an entry's vars: are role vars (seen play-wide, as Ansible's), not role parameters
+    const entryVars: Raw = {};
     let rawCtx: Raw = {};
     if (typeof entry === 'string') name = entry;
     else if (isMapping(entry)) {
@@ -474,7 +476,7 @@ export class PlaybookLoader {
       // Ansible's role keywords apply to the role's tasks; every other key is a role parameter
       checkKeywords(entry, 'role');
       for (const [k, v] of Object.entries(entry)) {
-        if (k === 'vars') Object.assign(params, asMapping(v, entry, 'vars'));
+        if (k === 'vars') Object.assign(entryVars, asMapping(v, entry, 'vars'));
         else if (ROLE_KEYS.has(k)) rawCtx[k] = v;
         else params[k] = v;
       }
@@ -483,7 +485,7 @@ export class PlaybookLoader {
     } else return fail("each entry of 'roles' must be a role name or a mapping", play, 'roles');
     if (!name) fail('role entry without a name', entry ?? play);
     const ctx = inherit(parent, rawCtx);
-    return this.loadRole(name, params, ctx, scope, locationOf(entry) ?? keyLocation(play, 'roles') ?? { file: scope.playbookDir }, 'main');
+    return this.loadRole(name, params, ctx, scope, locationOf(entry) ?? keyLocation(play, 'roles') ?? { file: scope.playbookDir }, 'main', entryVars);
   }
 
   private findRole(name: string, scope: LoadScope): string | undefined {
@@ -503,12 +505,12 @@ export class PlaybookLoader {
     return items;
   }
 
-  private loadRole(name: string, params: Raw, ctx: Inheritable, scope: LoadScope, from: Location, tasksFrom: string): Item[] {
+  private loadRole(name: string, params: Raw, ctx: Inheritable, scope: LoadScope, from: Location, tasksFrom: string, entryVars: Raw = {}): Item[] {
     const path = this.findRole(name, scope);
     if (!path) throw new InputError(`the role '${name}' was not found in ${join(scope.playbookDir, 'roles')}${this.rolesPath.length ? ` or ${this.rolesPath.join(', ')}` : ''}`, from);
     const meta = roleMeta(path);
     // a role runs once per play for each set of parameters, unless its meta allows duplicates (Ansible's rule)
-    const key = `${path}:${tasksFrom}:${JSON.stringify(params)}`;
+    const key = `${path}:${tasksFrom}:${JSON.stringify(params)}:${JSON.stringify(entryVars)}`;
     if (!meta.allowDuplicates && scope.seenRoles.has(key)) return [];
     scope.seenRoles.add(key);
     // meta/main.yml dependencies run first, depth-first, under the depending role's keywords
@@ -522,7 +524,8 @@ export class PlaybookLoader {
       if (!isMapping(v)) fail(`${dir}/main.yml of role ${name} must be a mapping`, v);
       return v as Raw;
     };
-    const role: RoleContext = { name, path, defaults: readVars('defaults'), vars: readVars('vars'), params };
+    // Ansible's Role.get_vars: the entry's vars, then vars/main.yml over them
+    const role: RoleContext = { name, path, defaults: readVars('defaults'), vars: { ...entryVars, ...readVars('vars') }, params };
     const roleScope: LoadScope = { ...scope, role, baseDir: join(path, 'tasks') };
     const tasksFile = yamlIn(join(path, 'tasks'), tasksFrom);
     const items = [...deps, ...(tasksFile ? this.loadTaskFile(tasksFile, ctx, roleScope, from) : [])];

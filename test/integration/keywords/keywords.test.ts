@@ -349,3 +349,12 @@ test('loop_control pause waits between items', async () => {
   // two pauses of one second: generous lower bound only
   assert.ok(t[2]! - t[0]! >= 1.9, `items ran ${t[2]! - t[0]!}s apart`);
 });
+
+test("a role entry's vars: are role vars seen by later roles, its parameters are not (Ansible's private_role_vars=False)", async () => {
+  const dir = project({
+    'roles/a/tasks/main.yml': `- name: a\n${trace('a {{ x }} {{ p }}', 2)}`,
+    'roles/b/tasks/main.yml': `- name: b\n${trace("b {{ x | default('-') }} {{ p | default('-') }}", 2)}`,
+    'site.yml': '- hosts: web1\n  gather_facts: false\n  roles:\n    - {role: a, p: 1, vars: {x: fromentry}}\n    - b\n',
+  });
+  await same(dir, ['site.yml'], 'a fromentry 1\nb fromentry -\n');
+});
