@@ -58,7 +58,9 @@ export class VariableManager {
 
   /** What hostvars[host] shows: everything but task-scoped vars. */
   hostView(host: string): Vars {
-    return this.build(host, undefined, {});
+    // Ansible's hostvars[host] has no `vars` (get_vars adds it only for a task or play)
+    const { vars: _vars, ...view } = this.build(host, undefined, {});
+    return view;
   }
 
   /** The full variable set for a task on a host. */

@@ -162,9 +162,10 @@ test('magic vars: vars (its members untemplated, as in Ansible), ansible_managed
     - debug: {msg: "{{ lookup('vars', 'nope', default=omit) }}"}
       register: omitted
     - ${traceText("'omit ' ~ omitted.msg")}
+    - ${traceText("'hostvars ' ~ ('vars' in hostvars[inventory_hostname]) ~ ' ' ~ ('who' in vars)")}
 `;
   const dir = project({ 'templates/m.j2': '# {{ ansible_managed }}\n', 'site.yml': play });
-  await same(dir, ['site.yml'], 'vars hi {{ who }} world\nmanaged undefined\nlookup # Ansible managed\n\n# Ansible managed\nfailed breaks here command rc=1\nafter breaks here\nomit Hello world!\n');
+  await same(dir, ['site.yml'], 'vars hi {{ who }} world\nmanaged undefined\nlookup # Ansible managed\n\n# Ansible managed\nfailed breaks here command rc=1\nafter breaks here\nomit Hello world!\nhostvars False True\n');
 });
 
 test('a password lookup creates its file once, 0600, and its value is masked in the output', async () => {
