@@ -2,7 +2,9 @@
 // ('-' * 20), and mixing types is an error (JavaScript turned [1] + [2] into '12' and
 // 'a' + 1 into 'a1').
 import { TemplateError } from '../cli/errors.js';
+import { pyPercentFormat } from './more-filters.js';
 import { pyTypeName } from './python-compare.js';
+import { isTuple } from './python-tuple.js';
 import { mustBeDefined, Undefined } from './undefined-value.js';
 
 function operand(v: unknown): unknown {
@@ -50,6 +52,55 @@ export function pyMul(a: unknown, b: unknown): unknown {
   throw new TemplateError(`unsupported operand type(s) for *: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
+function numbers(op: string, a: unknown, b: unknown): [number, number] {
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x === undefined || y === undefined) throw new TemplateError(`unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  return [x, y];
+}
+
+function nonZero(y: number, what: string): void {
+  if (y === 0) throw new TemplateError(what);
+}
+
+/** Python's a - b (numbers only). */
+export function pySub(a: unknown, b: unknown): number {
+  const [x, y] = numbers('-', operand(a), operand(b));
+  return x - y;
+}
+
+/** Python's a / b: numbers only, dividing by zero is an error (JavaScript gave Infinity). */
+export function pyDiv(a: unknown, b: unknown): number {
+  const [x, y] = numbers('/', operand(a), operand(b));
+  nonZero(y, 'division by zero');
+  return x / y;
+}
+
+/** Python's a // b: floor division, by zero an error. */
+export function pyFloorDiv(a: unknown, b: unknown): number {
+  const [x, y] = numbers('//', operand(a), operand(b));
+  nonZero(y, 'integer division or modulo by zero');
+  return Math.floor(x / y);
+}
+
+/** Python's a % b: the result takes the divisor's sign; a string on the left is %-formatting. */
+export function pyMod(a: unknown, b: unknown): unknown {
+  a = operand(a);
+  b = operand(b);
+  if (typeof a === 'string') return pyPercentFormat(a, Array.isArray(b) && isTuple(b) ? b : b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : [b]);
+  const [x, y] = numbers('%', a, b);
+  nonZero(y, 'integer division or modulo by zero');
+  const r = x % y;
+  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+}
+
+/** Python's a ** b: numbers only; 0 ** -1 is an error. */
+export function pyPow(a: unknown, b: unknown): number {
+  const [x, y] = numbers('** or pow()', operand(a), operand(b));
+  if (x === 0 && y < 0) throw new TemplateError('0.0 cannot be raised to a negative power');
+  return x ** y;
+}
+
 /** Patch the nunjucks compiler (once per process) so + and * follow Python. */
 export function installPythonArithmetic(nunjucksModule: any): void {
   const runtime = nunjucksModule.runtime;
@@ -66,4 +117,14 @@ export function installPythonArithmetic(nunjucksModule: any): void {
     };
   proto.compileAdd = call('pyAdd');
   proto.compileMul = call('pyMul');
+  runtime.pySub = pySub;
+  runtime.pyDiv = pyDiv;
+  runtime.pyFloorDiv = pyFloorDiv;
+  runtime.pyMod = pyMod;
+  runtime.pyPow = pyPow;
+  proto.compileSub = call('pySub');
+  proto.compileDiv = call('pyDiv');
+  proto.compileFloorDiv = call('pyFloorDiv');
+  proto.compileMod = call('pyMod');
+  proto.compilePow = call('pyPow');
 }

@@ -240,3 +240,9 @@ test('literals as Jinja parses them: trailing commas, (x,) and (x, y) tuples, di
   const templates = ['{% for a, b in [(1, 2), (3, 4)] %}{{ a }}{{ b }}{% endfor %}', "{% set t = ('x', 'y', ) %}{{ t | join('-') }}", '{{ {"a": 1,}["a"] }}'];
   assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text']), ...divergencesFrom(templates, ['text', 'value'])], []);
 });
+
+test("-, /, //, % and ** as in Python: numbers only, by zero an error, % takes the divisor's sign, 'str' % args formats", () => {
+  const exprs = ['-7 % 3', '7 % -3', '-7 // 2', '7 // 0', '7 / 0', '7 % 0', '0 ** -1', "'a' ** 2", '[1] ** 2', "{'a': 1} - 1", "'abc' - 'a'", "'5' / 1", 'none - 1', 'true + 1', 'true / 2', "'%s-%02d' % ('a', 3)", "'%s' % l", "'%(k)s' % d", "'%d%%' % n", "'%s %s' % n", '2 ** 10', '-2 ** 2', 'n % 2', 'nums[0] // 2'];
+  const conds = ['n % 2 == 1', "n / 0 > 1", "'%s' % n == '3'"];
+  assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
+});
