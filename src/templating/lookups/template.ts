@@ -1,7 +1,8 @@
 // template: a template file rendered with the current variables (templates/ of the role or playbook).
 import { readFileSync } from 'node:fs';
 import { findInSearchPath } from './search-path.js';
-import { checkOptions, type LookupRun } from './types.js';
+import { checkOptions, LookupError, type LookupRun } from './types.js';
+import { toBool } from './to-bool.js';
 
 /** Ansible's default `ansible_managed` (DEFAULT_MANAGED_STR), seen by templates only. */
 export const ANSIBLE_MANAGED = 'Ansible managed';
@@ -14,6 +15,9 @@ export function templateVars(src: string, path: string): Record<string, unknown>
 /** Trailing newlines of the file are kept (preserve_trailing_newlines); `template_vars` adds variables. */
 export const template: LookupRun = (terms, options, ctx) => {
   checkOptions('template', options, ['template_vars', 'convert_data', 'jinja2_native']);
+  // Drover renders the way Ansible's defaults do; another value would be accepted and ignored
+  if (options.convert_data !== undefined && !toBool(options.convert_data)) throw new LookupError('the template lookup supports only convert_data=true (Ansible\'s default)');
+  if (options.jinja2_native !== undefined && toBool(options.jinja2_native)) throw new LookupError('the template lookup supports only jinja2_native=false (Ansible\'s default)');
   return terms.map((term) => {
     const path = findInSearchPath(ctx.vars, 'templates', String(term));
     if (!path) throw new Error(`the template file ${String(term)} could not be found for the lookup`);

@@ -2,7 +2,7 @@
 // Ansible in test/differential/lookups.test.ts): the password file, masking, refusals, warnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTemplar } from '../../../src/templating/templar.js';
@@ -59,4 +59,14 @@ test("errors='warn' reports the failure as a warning and gives None (lookup) or 
   assert.equal(t.render("{{ lookup('dict', 'x', errors='warn') is none }}", {}), true);
   assert.deepEqual(t.render("{{ query('pipe', 'exit 4', errors='warn') }}", {}), []);
   assert.deepEqual(warnings, ['Lookup failed but the error is being ignored: with_dict expects a dict', "An unhandled exception occurred while running the lookup plugin 'pipe'. Error was a <class 'ansible.errors.AnsibleError'>, original message: lookup_plugin.pipe(exit 4) returned 4"]);
+});
+
+test('template lookup: convert_data=false and jinja2_native=true are refused, not ignored; the defaults render', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'greeting.j2'), 'hello {{ who }}\n');
+  const t = createTemplar();
+  const vars = { who: 'ops', playbook_dir: dir };
+  assert.equal(t.render("{{ lookup('template', 'greeting.j2', convert_data=True, jinja2_native=False) }}", vars), 'hello ops\n');
+  assert.throws(() => t.render("{{ lookup('template', 'greeting.j2', convert_data=False) }}", vars), /supports only convert_data=true/);
+  assert.throws(() => t.render("{{ lookup('template', 'greeting.j2', jinja2_native=True) }}", vars), /supports only jinja2_native=false/);
 });
