@@ -114,8 +114,35 @@ function item(container: unknown, key: unknown): unknown {
   return new Undefined(`'${pyStr(key)}'`);
 }
 
+function attribute(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) throw new TemplateError(`'${typeof cur === 'object' && cur !== null ? 'dict object' : pyStr(cur)}' has no attribute '${part}'`);
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Jinja's groupby: items sorted by the attribute, as (grouper, items) tuples (nunjucks gave a dict). */
+function groupby(v: unknown, attr: unknown): unknown[] {
+  if (!Array.isArray(v)) throw new TemplateError('groupby expects a list');
+  const keyed = v.map((x) => ({ k: attribute(x, String(attr)), x }));
+  keyed.sort((a, b) => {
+    if (typeof a.k !== typeof b.k && !(typeof a.k === 'number' && typeof b.k === 'boolean') && !(typeof a.k === 'boolean' && typeof b.k === 'number')) throw new TemplateError(`'<' not supported between instances of '${typeof a.k}' and '${typeof b.k}'`);
+    return (a.k as number) < (b.k as number) ? -1 : (a.k as number) > (b.k as number) ? 1 : 0;
+  });
+  const out: unknown[][] = [];
+  for (const { k, x } of keyed) {
+    const last = out[out.length - 1];
+    if (last && last[0] === k) (last[1] as unknown[]).push(x);
+    else out.push(pyTuple([k, [x]]));
+  }
+  return out;
+}
+
 /** The filters above, by name. */
 export const MORE_FILTERS: Record<string, Fn> = {
+  groupby,
   format: (v: unknown, ...args: unknown[]) => {
     const kw = args[args.length - 1] as Record<string, unknown> | undefined;
     if (kw && typeof kw === 'object' && kw.__keywords) {

@@ -246,3 +246,10 @@ test("-, /, //, % and ** as in Python: numbers only, by zero an error, % takes t
   const conds = ['n % 2 == 1', "n / 0 > 1", "'%s' % n == '3'"];
   assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
 });
+
+test('groupby gives (grouper, items) pairs sorted by the attribute, as Jinja2', () => {
+  const vars = { ...SHARED_VARS, disks: [{ dev: 'sda', type: 'ssd', host: { n: 'b' } }, { dev: 'sdb', type: 'hdd', host: { n: 'a' } }, { dev: 'sdc', type: 'ssd', host: { n: 'a' } }] };
+  const exprs = ["disks | groupby('type')", "disks | groupby('type') | map('first') | list", "disks | groupby('host.n') | map('last') | map('length') | list", "disks | groupby('nosuch')"];
+  const templates = ["{% for t, ds in disks | groupby('type') %}{{ t }}={{ ds | map(attribute='dev') | join(',') }};{% endfor %}"];
+  assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text'], vars), ...divergencesFrom(templates, ['text'], vars)], []);
+});
