@@ -1,6 +1,7 @@
 // Argument handling shared by every module: aliases, defaults, required, choices and type
 // coercion, the way Ansible's AnsibleModule does it (yes/no/true/false/1/0 are booleans).
 import type { ArgSpec, ModuleDef } from './types.js';
+import { FALSE_WORDS, TRUE_WORDS } from '../util/bool-words.js';
 
 /** Thrown for a bad module argument; the executor reports it as a task failure naming the field. */
 export class ArgError extends Error {
@@ -13,8 +14,6 @@ export class ArgError extends Error {
   }
 }
 
-const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
-const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
 
 /** Ansible's boolean(): accepts yes/no/on/off/true/false/1/0 in any case. */
 export function toBool(value: unknown, field = 'value'): boolean {
@@ -22,8 +21,8 @@ export function toBool(value: unknown, field = 'value'): boolean {
   if (typeof value === 'number') return value !== 0;
   if (value === null || value === undefined) return false;
   const s = String(value).trim().toLowerCase();
-  if (TRUE.has(s)) return true;
-  if (FALSE.has(s)) return false;
+  if (TRUE_WORDS.has(s)) return true;
+  if (FALSE_WORDS.has(s)) return false;
   throw new ArgError(`${field}: '${String(value)}' is not a valid boolean`, field);
 }
 

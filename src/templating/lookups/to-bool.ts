@@ -1,6 +1,8 @@
 // Ansible's boolean(value, strict=False) for lookup flags.
-/** yes/on/1/true (any case) and true are true; everything else is false. */
+import { TRUE_WORDS } from '../../util/bool-words.js';
+
+/** The words Ansible reads as true (any case) and true are true; everything else is false. */
 export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
-  return ['yes', 'on', '1', 'true', 'y', 't'].includes(String(v).toLowerCase());
+  return TRUE_WORDS.has(String(v).toLowerCase());
 }
