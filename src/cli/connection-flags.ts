@@ -17,7 +17,7 @@ export const connectionFlags = {
   user: Flags.string({ char: 'u', description: 'connect as this user (inventory ansible_user wins, as in Ansible)', helpGroup: CONNECTION }),
   'private-key': Flags.string({ description: 'ssh private key file (inventory ansible_ssh_private_key_file wins)', helpGroup: CONNECTION }),
   'ask-pass': Flags.boolean({ char: 'k', description: 'ask for the ssh password (read from stdin when it is not a terminal)', helpGroup: CONNECTION }),
-  timeout: Flags.integer({ char: 'T', description: 'ssh connect timeout in seconds [default: 10]', min: 1, helpGroup: CONNECTION }),
+  timeout: Flags.integer({ char: 'T', description: 'connect timeout in seconds for ssh and pod exec [default: 10]', min: 1, helpGroup: CONNECTION }),
   become: Flags.boolean({ char: 'b', description: 'run tasks with become (sudo); a become: keyword or ansible_become var wins', helpGroup: BECOME }),
   'become-user': Flags.string({ description: 'user to become [default: root]', helpGroup: BECOME }),
   'become-method': Flags.string({ description: 'how to become: sudo or su [default: sudo]', helpGroup: BECOME }),

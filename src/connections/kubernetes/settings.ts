@@ -1,6 +1,7 @@
 // The host variables the kubernetes connection reads, declared once (name, type, default,
 // meaning): the README's table repeats this list.
-import { settingValue, type HostSetting } from '../host-settings.js';
+import { CLI_VAR } from '../cli-defaults.js';
+import { firstSet, type HostSetting } from '../host-settings.js';
 import type { HostVars } from '../types.js';
 
 export type KubernetesSetting = HostSetting;
@@ -49,7 +50,11 @@ export function splitPodRef(ref: string): { namespace?: string; pod: string } {
 
 /** Read the settings for one host from its variables; throws an Error quoting a bad value. */
 export function kubernetesOptions(inventoryName: string, vars: HostVars): KubernetesOptions {
-  const get = (k: string): unknown => settingValue(vars, KUBERNETES_SETTINGS[k]!);
+  // the host's own variables first, then the command line / config file (-T), then the default
+  const get = (k: string): unknown => {
+    const cli = k === 'connectTimeout' ? CLI_VAR.connectTimeout : undefined;
+    return firstSet(vars, KUBERNETES_SETTINGS[k]!.names) ?? (cli ? firstSet(vars, [cli]) : undefined) ?? KUBERNETES_SETTINGS[k]!.default;
+  };
   const str = (k: string): string | undefined => (get(k) === undefined ? undefined : String(get(k)));
   const ref = splitPodRef(str('pod') ?? inventoryName);
   const namespace = str('namespace') ?? ref.namespace;

@@ -51,3 +51,9 @@ test('bad values are refused, quoted', () => {
   assert.throws(() => kubernetesOptions('web-1', { drover_k8s_exec_timeout: 'soon' }), /drover_k8s_exec_timeout .* got 'soon'/);
   assert.throws(() => kubernetesOptions('web-1', { drover_k8s_retries: -1 }), /drover_k8s_retries .* got '-1'/);
 });
+
+test('-T (drover_cli_timeout) is the pod connect timeout unless the host sets one, as for ssh', () => {
+  assert.equal(kubernetesOptions('shop/web-1', { drover_cli_timeout: 3 }).connectTimeoutMs, 3000);
+  assert.equal(kubernetesOptions('shop/web-1', { drover_cli_timeout: 3, ansible_timeout: 7 }).connectTimeoutMs, 7000);
+  assert.equal(kubernetesOptions('shop/web-1', {}).connectTimeoutMs, 10_000);
+});
