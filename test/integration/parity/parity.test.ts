@@ -10,9 +10,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drover, jsonSummary, ROOT } from '../../helpers/cli.js';
-import { hasAnsible } from '../../helpers/ansible.js';
 import { snapshotTree } from '../../helpers/tree.js';
-import { ansiblePlaybookAsync } from './run-ansible.js';
+import { ansiblePlaybookAsync, hasAnsible } from '../../helpers/ansible.js';
 
 const FIX = join(ROOT, 'test', 'fixtures', 'parity');
 const CORPUS = join(FIX, 'corpus');
