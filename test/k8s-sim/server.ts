@@ -2,7 +2,9 @@
 // discovery, namespaced and cluster objects with list/get/watch/create/update/patch/delete,
 // Tables for `kubectl get`, the eviction subresource, and pod exec over WebSocket where each
 // pod is a real sandbox (sandbox.ts). Real kubectl drives it. Run as a process:
-//   node --import tsx test/k8s-sim/server.ts --root DIR [--port N] [--node-grace SECONDS]
+//   node --import tsx test/k8s-sim/server.ts --root DIR [--port N] [--host ADDR] [--node-grace SECONDS]
+//     [--external-controllers]  (pods stay Pending until bound via pods/NAME/binding; no sandboxes,
+//      no lease-based NotReady: kube-release's scheduler, kubelet and controller-manager do those)
 // It writes DIR/kubeconfig and then DIR/ready.json; SIGTERM stops every pod and exits.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,13 +23,15 @@ import { ApiError, Store, type WatchEvent } from './store.js';
 
 type Obj = Record<string, any>;
 
-const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, 'node-grace': { type: 'string', default: '40' } } });
+const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'node-grace': { type: 'string', default: '40' }, 'external-controllers': { type: 'boolean', default: false } } });
 if (!opts.root) throw new Error('--root DIR is required');
 const ROOT = opts.root;
 const NODE_GRACE_MS = Number(opts['node-grace']) * 1000;
+const HOST = opts.host!;
+const EXTERNAL = opts['external-controllers']!;
 mkdirSync(join(ROOT, 'pods'), { recursive: true });
 
-const pki = makeServerPki(join(ROOT, 'pki'));
+const pki = makeServerPki(join(ROOT, 'pki'), HOST);
 const TOKEN = randomBytes(24).toString('hex');
 const store = new Store();
 const sandboxes = new Map<string, Sandbox>(); // pod uid -> sandbox
@@ -134,7 +138,7 @@ function checkNodeLeases(): void {
     recordEvent(updated, 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);
   }
 }
-setInterval(checkNodeLeases, 500).unref();
+if (!EXTERNAL) setInterval(checkNodeLeases, 500).unref();
 
 /** Defaults a node gets on create: Ready unless its creator said otherwise. */
 function defaultNode(n: Obj): void {
@@ -286,6 +290,20 @@ async function evict(t: Target, text: string): Promise<Obj> {
   return status(201, '', '', undefined);
 }
 
+/** pods/NAME/binding: what a scheduler POSTs to put a pending pod on a node (409 if already placed). */
+function bind(t: Target, text: string): Obj {
+  const pod = store.get(PODS, t.namespace, t.name!);
+  if (!pod) throw new ApiError(404, 'NotFound', `pods "${t.name}" not found`, { name: t.name, kind: 'pods' });
+  const binding = parseBody(text);
+  const node = binding.target?.name;
+  if (!node) throw new ApiError(422, 'Invalid', `Binding "${t.name}" is invalid: target.name: Required value`);
+  if (pod.spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${t.name}": pod ${t.name} is already assigned to node "${pod.spec.nodeName}"`, { name: t.name, kind: 'pods/binding' });
+  const conditions = (pod.status?.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled').concat([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }]);
+  const annotations = { ...pod.metadata.annotations, ...binding.metadata?.annotations };
+  store.update(PODS, t.namespace, t.name!, { ...pod, metadata: { ...pod.metadata, annotations }, spec: { ...pod.spec, nodeName: node }, status: { ...pod.status, conditions } });
+  return status(201, '', '');
+}
+
 async function removeObject(t: Target): Promise<Obj> {
   const gone = store.delete(t.r, t.namespace, t.name!);
   if (t.r === PODS) await deletePodSandbox(gone);
@@ -303,7 +321,7 @@ async function removeObject(t: Target): Promise<Obj> {
 async function handleResource(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
   if (t.sub === 'exec' || t.sub === 'attach') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
-  if (t.sub && !['status', 'eviction'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
+  if (t.sub && !['status', 'eviction', 'binding'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
   if (!t.name) {
     if (method === 'GET') {
       if (/^(true|1)$/.test(url.searchParams.get('watch') ?? '')) return watch(t, req, res, url);
@@ -316,14 +334,14 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (t.r === PODS) {
         validatePod(input);
         input.spec = { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', ...input.spec };
-        schedule(input);
-        input.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now() }] };
+        if (!EXTERNAL) schedule(input);
+        input.status = { phase: 'Pending', conditions: !EXTERNAL || input.spec.nodeName ? [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now() }] : [] };
       }
       if (t.r === NODES) defaultNode(input);
       if (t.r === NAMESPACES) input.status = { phase: 'Active' };
       if (url.searchParams.get('dryRun')) return send(res, 201, input);
       const created = store.create(t.r, t.namespace, input);
-      if (t.r === PODS) void runPod(created);
+      if (t.r === PODS && !EXTERNAL) void runPod(created);
       return send(res, 201, created);
     }
     if (method === 'DELETE') {
@@ -338,6 +356,10 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
   if (t.sub === 'eviction') {
     if (method !== 'POST' || t.r !== PODS) throw new ApiError(405, 'MethodNotAllowed', 'eviction takes POST on pods');
     return send(res, 201, await evict(t, await body(req)));
+  }
+  if (t.sub === 'binding') {
+    if (method !== 'POST' || t.r !== PODS) throw new ApiError(405, 'MethodNotAllowed', 'binding takes POST on pods');
+    return send(res, 201, bind(t, await body(req)));
   }
   const dryRun = Boolean(url.searchParams.get('dryRun'));
   switch (method) {
@@ -382,7 +404,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (!authorized(req)) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
   if (path === '/version') return send(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-drover-sim', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-11-24T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' });
-  if (path === '/api') return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] });
+  if (path === '/api') return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `${HOST}:${port}` }] });
   if (path === '/apis') return send(res, 200, groupList());
   if (path === '/api/v1') return send(res, 200, resourceList('', 'v1'));
   const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
@@ -496,9 +518,9 @@ server.on('upgrade', onUpgrade);
 server.keepAliveTimeout = 60_000;
 
 let port = 0;
-server.listen(Number(opts.port), '127.0.0.1', () => {
+server.listen(Number(opts.port), HOST, () => {
   port = (server.address() as { port: number }).port;
-  const url = `https://127.0.0.1:${port}`;
+  const url = `https://${HOST}:${port}`;
   const kubeconfig = [
     'apiVersion: v1',
     'kind: Config',
