@@ -2,11 +2,14 @@
 // with an overlay root over / (upper layer on a private tmpfs), its own hostname and an sshd
 // on 127.0.0.(10+i). Tests and benchmarks start and stop it; state lives in files under the
 // root so `npm run fleet -- down` can stop a fleet another process started.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// Own-network mode (`network: 'netns'`): each host also gets its own network namespace whose
+// eth0 is a veth to a bridge inside a private hub namespace (see hub-net.ts).
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { netnsIpOf, readHub, startHub, stopHub, type Hub } from './hub-net.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CACHE = process.env.DROVER_FLEET_CACHE ?? '/var/cache/drover-fleet';
@@ -18,7 +21,12 @@ export interface FleetHost {
   initPid: number;
   pidNs: string;
   mntNs: string;
+  /** Network namespace id (netns mode; in loopback mode the machine's). */
+  netNs: string;
 }
+
+/** Loopback: hosts share the machine's network (sshd on 127.S.0.x). netns: own network per host. */
+export type FleetNetwork = 'loopback' | 'netns';
 
 export interface Fleet {
   root: string;
@@ -28,6 +36,13 @@ export interface Fleet {
   inventoryIni: string;
   inventoryYaml: string;
   sshConfigPath: string;
+  network: FleetNetwork;
+  /** netns mode: path of the hub's network namespace (for `nsenter --net=PATH`); '' otherwise. */
+  hubNetnsPath: string;
+  /** Run a program in the hub's network (where the hosts' 10.x addresses are reachable); plain spawnSync in loopback mode. */
+  hubExec(cmd: string, args: string[], opts?: SpawnSyncOptions): SpawnSyncReturns<string>;
+  /** Start a long-running program in the hub's network; the caller stops it (stop() ends leftovers in the hub). */
+  hubSpawn(cmd: string, args: string[], opts?: SpawnOptions): ChildProcess;
   /** Run a command inside a host's namespaces from the controller (not over ssh). */
   exec(host: string, cmd: string): { rc: number; stdout: string; stderr: string };
   /** Kill a host's sshd (its listener and sessions): the host becomes unreachable. */
@@ -37,7 +52,8 @@ export interface Fleet {
 }
 
 /** Host i's address: 127.S.0.11, 127.S.0.12, ...; past 200 into 127.S.1.x (S: the fleet's subnet). */
-export function ipOf(i: number, subnet = 0): string {
+export function ipOf(i: number, subnet = 0, network: FleetNetwork = 'loopback'): string {
+  if (network === 'netns') return netnsIpOf(i, subnet);
   return `127.${subnet}.${Math.floor(i / 200)}.${10 + (i % 200)}`;
 }
 
@@ -55,13 +71,13 @@ function alive(pid: number, ns: string): boolean {
   }
 }
 
-/** Processes (global pids) whose pid namespace is one of `nss`. */
-function processesIn(nss: Set<string>): { pid: number; comm: string; ns: string }[] {
+/** Processes (global pids) whose pid (or `kind`) namespace is one of `nss`. */
+export function processesIn(nss: Set<string>, kind: 'pid' | 'net' = 'pid'): { pid: number; comm: string; ns: string }[] {
   const out: { pid: number; comm: string; ns: string }[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const ns = readlinkSync(`/proc/${d}/ns/pid`);
+      const ns = readlinkSync(`/proc/${d}/ns/${kind}`);
       if (nss.has(ns)) out.push({ pid: Number(d), comm: readFileSync(`/proc/${d}/comm`, 'utf8').trim(), ns });
     } catch {
       /* gone */
@@ -123,9 +139,21 @@ function buildTemplate(root: string, keyPath: string): void {
 }
 
 /** Start `hosts` simulated hosts. */
-export async function startFleet(options: { hosts: number; root?: string; name?: string; /** second octet, so two fleets can run at once */ subnet?: number }): Promise<Fleet> {
+export async function startFleet(options: {
+  hosts: number;
+  root?: string;
+  name?: string;
+  /** second octet, so two fleets can run at once (netns mode: 10.(100+S).0.x) */
+  subnet?: number;
+  network?: FleetNetwork;
+  /** hostnames in order (default host1..hostN); files and `exec` use these names */
+  hostNames?: string[];
+}): Promise<Fleet> {
   const subnet = options.subnet ?? 0;
+  const network = options.network ?? 'loopback';
   const n = options.hosts;
+  if (options.hostNames && options.hostNames.length !== n) throw new Error('hostNames must name every host');
+  if (network === 'netns' && (subnet < 0 || subnet > 155)) throw new Error('netns subnet must be 0..155 (10.(100+S).0.0/16)');
   if (process.getuid?.() !== 0) throw new Error('the fleet needs root (namespaces, mounts)');
   const root = options.root ?? join('/tmp', `drover-fleet-${options.name ?? 'test'}-${process.pid}`);
   const run = join(root, 'run');
@@ -136,13 +164,21 @@ export async function startFleet(options: { hosts: number; root?: string; name?:
   if (!existsSync(keyPath)) sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'fleet-admin', '-f', keyPath]);
   buildTemplate(root, keyPath);
   const names = Array.from({ length: n }, (_, k) => k + 1);
-  writeFileSync(join(run, 'hosts'), `127.0.0.1 localhost\n${names.map((i) => `${ipOf(i, subnet)} host${i}`).join('\n')}\n`);
+  const nameOf = (i: number): string => options.hostNames?.[i - 1] ?? `host${i}`;
+  writeFileSync(join(run, 'hosts'), `127.0.0.1 localhost\n${names.map((i) => `${ipOf(i, subnet, network)} ${nameOf(i)}`).join('\n')}\n`);
   writeFileSync(join(run, 'subnet'), String(subnet));
+  writeFileSync(join(run, 'network'), network);
+  if (options.hostNames) writeFileSync(join(run, 'names'), `${options.hostNames.join('\n')}\n`);
+  let hub: Hub | undefined;
+  if (network === 'netns') hub = await startHub(run, subnet);
 
   const upids: number[] = [];
   for (const i of names) {
-    const child = spawn('setsid', ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'sh', join(HERE, 'host-init.sh'), String(i), ipOf(i, subnet), root], {
+    const unshare = ['unshare', '--mount', '--pid', '--uts', ...(hub ? ['--net'] : []), '--fork', '--kill-child', '--propagation', 'private'];
+    const env = { ...process.env, FLEET_HOSTNAME: nameOf(i), ...(hub ? { FLEET_HUB_NET: hub.netnsPath, FLEET_HUB_BRIDGE: hub.bridge, FLEET_VETH: `v${subnet}h${i}` } : {}) };
+    const child = spawn('setsid', [...unshare, 'sh', join(HERE, 'host-init.sh'), String(i), ipOf(i, subnet, network), root], {
       detached: true,
+      env,
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     child.unref();
@@ -173,15 +209,24 @@ export async function startFleet(options: { hosts: number; root?: string; name?:
   return fleet;
 }
 
+function readNetwork(run: string): FleetNetwork {
+  return existsSync(join(run, 'network')) ? (readFileSync(join(run, 'network'), 'utf8').trim() as FleetNetwork) : 'loopback';
+}
+
 function readHosts(root: string): FleetHost[] {
   const run = join(root, 'run');
   const subnet = existsSync(join(run, 'subnet')) ? Number(readFileSync(join(run, 'subnet'), 'utf8')) : 0;
+  const network = readNetwork(run);
+  const names = existsSync(join(run, 'names')) ? readFileSync(join(run, 'names'), 'utf8').trim().split('\n') : [];
+  const machineNet = readlinkSync('/proc/self/ns/net');
   return readdirSync(run)
     .filter((f) => /^host\d+\.init$/.test(f))
     .map((f) => {
       const index = Number(/\d+/.exec(f)![0]);
       const [pid, pidNs, mntNs] = readFileSync(join(run, f), 'utf8').trim().split(' ');
-      return { name: `host${index}`, ip: ipOf(index, subnet), index, initPid: Number(pid), pidNs: pidNs!, mntNs: mntNs! };
+      const netFile = join(run, `host${index}.net`);
+      const netNs = existsSync(netFile) ? readFileSync(netFile, 'utf8').trim() : machineNet;
+      return { name: names[index - 1] ?? `host${index}`, ip: ipOf(index, subnet, network), index, initPid: Number(pid), pidNs: pidNs!, mntNs: mntNs!, netNs };
     })
     .sort((a, b) => a.index - b.index);
 }
@@ -202,6 +247,9 @@ function writeInventories(f: Fleet): void {
 /** A handle on the fleet whose state is under `root` (for stop from another process). */
 export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519')): Fleet {
   const run = join(root, 'run');
+  const network = existsSync(run) ? readNetwork(run) : 'loopback';
+  const hub = existsSync(run) ? readHub(run) : undefined;
+  const inHub = (cmd: string, args: string[]): [string, string[]] => (hub ? ['nsenter', [`--net=${hub.netnsPath}`, '--', cmd, ...args]] : [cmd, args]);
   const fleet: Fleet = {
     root,
     hosts: [],
@@ -210,10 +258,21 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
     inventoryIni: join(root, 'inventory.ini'),
     inventoryYaml: join(root, 'inventory.yml'),
     sshConfigPath: join(root, 'ssh_config'),
+    network,
+    hubNetnsPath: hub?.netnsPath ?? '',
+    hubExec(cmd, args, opts) {
+      const [c, a] = inHub(cmd, args);
+      return spawnSync(c, a, { encoding: 'utf8', ...opts }) as SpawnSyncReturns<string>;
+    },
+    hubSpawn(cmd, args, opts) {
+      const [c, a] = inHub(cmd, args);
+      return spawn(c, a, opts ?? {});
+    },
     exec(host, cmd) {
       const h = fleet.hosts.find((x) => x.name === host);
       if (!h) throw new Error(`no host ${host}`);
-      const r = spawnSync('nsenter', ['--target', String(h.initPid), '--mount', '--pid', '--uts', '--', 'sh', '-c', cmd], { encoding: 'utf8' });
+      const nsFlags = ['--mount', '--pid', '--uts', ...(network === 'netns' ? ['--net'] : [])];
+      const r = spawnSync('nsenter', ['--target', String(h.initPid), ...nsFlags, '--', 'sh', '-c', cmd], { encoding: 'utf8' });
       return { rc: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
     killSshd(host) {
@@ -231,6 +290,8 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
     async stop() {
       const hosts = readHosts(root);
       const nss = new Set(hosts.map((h) => h.pidNs));
+      const machineNet = readlinkSync('/proc/self/ns/net');
+      const netNss = new Set([...hosts.map((h) => h.netNs).filter((x) => x !== machineNet), ...(hub ? [hub.netNs] : [])]);
       for (const h of hosts) if (alive(h.initPid, h.pidNs)) process.kill(h.initPid, 'SIGTERM');
       const wait = async (ms: number): Promise<boolean> => {
         const end = Date.now() + ms;
@@ -254,7 +315,8 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
           await sleep(20);
         }
       }
-      const left = processesIn(nss).filter((p) => {
+      if (hub) await stopHub(hub);
+      const left = [...processesIn(nss), ...processesIn(netNss, 'net')].filter((p) => {
         try {
           const st = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
           return !st.slice(st.lastIndexOf(')') + 2).startsWith('Z');
@@ -263,6 +325,8 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
         }
       });
       const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(root));
+      // a bind-mounted nsfs file would keep a network namespace alive with no process in it
+      for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) if ([...netNss].some((ns) => l.includes(` ${ns} `))) mounts.push(l);
       if (left.length || mounts.length) throw new Error(`fleet leak: ${left.map((p) => `${p.pid}(${p.comm})`).join(' ')} ${mounts.join('; ')}`);
       rmSync(root, { recursive: true, force: true });
     },
