@@ -302,7 +302,7 @@ test('uri follow_redirects: safe (the default) follows only GET and HEAD, all tu
 });
 
 test('over ssh with become: systemd masked, a module warning shown as [WARNING], command expansion as the become user, stat mime', async () => {
-  fleet = await startFleet({ hosts: 1, name: 'module-args', subnet: 28 });
+  fleet = await startFleet({ hosts: 1, name: 'module-args', subnet: 36 });
   const unit = '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n';
   assert.equal(fleet.exec('host1', `mkdir -p /usr/lib/systemd/system && printf '${unit.replace(/\n/g, '\\n')}' > /usr/lib/systemd/system/dummy.service; printf 'x\\n' > /srv/plain`).rc, 0);
   const inv = join(dir, 'inv.yml');

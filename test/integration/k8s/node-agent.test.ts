@@ -35,7 +35,7 @@ const PLAYBOOK = `- hosts: all
 `;
 
 before(async () => {
-  fleet = await startFleet({ hosts: 2, name: 'kagent', subnet: 7 });
+  fleet = await startFleet({ hosts: 2, name: 'kagent', subnet: 35 });
   sim = await startK8sSim({ name: 'kagent', nodeGraceSeconds: 3 });
   dir = mkdtempSync(join(tmpdir(), 'drover-kagent-'));
   writeFileSync(join(dir, 'kubelet.yml'), PLAYBOOK);

@@ -16,7 +16,7 @@ function conn(f: Fleet, i: number, extra: Record<string, unknown> = {}): SshConn
 }
 
 before(async () => {
-  fleet = await startFleet({ hosts: 3, name: 'sshconn' });
+  fleet = await startFleet({ hosts: 3, name: 'sshconn', subnet: 34 });
   process.env.DROVER_FLEET_NO_SFTP = '1';
   try {
     noSftp = await startFleet({ hosts: 1, name: 'nosftp', subnet: 5 });
