@@ -1,0 +1,4 @@
+// The kubelet binary of a stand-in release bundle: the shared start-up checks, then the component.
+import { runEntry } from '../runtime/entry.js';
+
+await runEntry('kubelet', () => import('../components/kubelet/main.js'));
