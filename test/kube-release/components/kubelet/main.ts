@@ -124,6 +124,7 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
       while (!stopping) {
         try {
           await syncer.syncOnce();
+          if (plog.v(4)) plog.info('SyncLoop (PLEG): relist done, every pod bound here synced');
         } catch (e) {
           plog.error(`Skipping pod synchronization: ${(e as Error).message}`);
         }
