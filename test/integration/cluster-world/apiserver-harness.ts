@@ -1,0 +1,175 @@
+// Harness for the apiserver-over-etcd tests: a real TLS etcd cluster (Debian's etcd 3.4) on
+// loopback addresses, a Kubernetes PKI made with openssl (CA, apiserver serving cert, client
+// certs with CN/O), stand-in kube-apiserver processes (the built bundle when the release
+// builder is there, else the component's main through tsx), and the real kubectl.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { makeEtcdPki } from '../../fleet/etcd-pki.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = join(HERE, '..', '..', '..');
+
+/** Output of one finished command. */
+export interface RunResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command without blocking the event loop. */
+export function run(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ rc: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function signed(dir: string, ca: string, name: string, subj: string, ext: string): void {
+  openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
+  openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', subj, '-out', `${name}.csr`]);
+  writeFileSync(join(dir, `${name}.ext`), ext);
+  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '30', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+}
+
+function selfSignedCa(dir: string, name: string, cn: string): void {
+  openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
+  openssl(dir, ['req', '-x509', '-new', '-key', `${name}.key`, '-sha256', '-days', '30', '-subj', `/CN=${cn}`, '-out', `${name}.crt`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+}
+
+/**
+ * Kubernetes PKI in dir: ca, apiserver (SANs = the given IPs + first service IP + kubernetes
+ * names), admin (O=system:masters), and rogue-admin signed by an unrelated CA.
+ */
+export function makeKubePki(dir: string, ips: string[]): void {
+  mkdirSync(dir, { recursive: true });
+  selfSignedCa(dir, 'ca', 'kubernetes');
+  selfSignedCa(dir, 'rogue-ca', 'not-the-cluster-ca');
+  const sans = [...ips.map((ip) => `IP:${ip}`), 'IP:10.0.0.1', 'DNS:kubernetes', 'DNS:kubernetes.default'].join(',');
+  signed(dir, 'ca', 'apiserver', '/CN=kube-apiserver', `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans}\n`);
+  const client = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+  signed(dir, 'ca', 'admin', '/O=system:masters/CN=admin', client);
+  signed(dir, 'rogue-ca', 'rogue-admin', '/O=system:masters/CN=admin', client);
+}
+
+/** A kubeconfig for server with a client certificate, a bearer token, or no credentials. */
+export function writeKubeconfig(path: string, server: string, caFile: string, user?: { cert: string; key: string } | { token: string }): string {
+  const userLines = !user ? ['  user: {}'] : 'token' in user ? ['  user:', `    token: ${user.token}`] : ['  user:', `    client-certificate: ${user.cert}`, `    client-key: ${user.key}`];
+  writeFileSync(path, ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: c', '  cluster:', `    server: ${server}`, `    certificate-authority: ${caFile}`, 'users:', '- name: u', ...userLines, 'contexts:', '- name: c', '  context: {cluster: c, user: u}', 'current-context: c', ''].join('\n'));
+  return path;
+}
+
+/** A running process the harness started. */
+export interface Proc {
+  child: ChildProcess;
+  logFile: string;
+  log(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function startProc(cmd: string, args: string[], logFile: string): Proc {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    logFile,
+    log: () => readFileSync(logFile, 'utf8'),
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** A running TLS etcd cluster. */
+export interface EtcdCluster {
+  endpoints: string[];
+  pki: string;
+  members: Proc[];
+  etcdctl(args: string[]): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+/** Start an n-member TLS etcd cluster (client-cert auth on) on the given loopback IPs. */
+export async function startEtcd(dir: string, ips: string[], clientPort: number, peerPort: number): Promise<EtcdCluster> {
+  const pki = join(dir, 'etcd-pki');
+  const members = ips.map((ip, i) => ({ name: `etcd${i + 1}`, ip }));
+  makeEtcdPki(pki, members);
+  const initial = members.map((m) => `${m.name}=https://${m.ip}:${peerPort}`).join(',');
+  const procs = members.map((m) =>
+    startProc(
+      'etcd',
+      [
+        '--name', m.name, '--data-dir', join(dir, `${m.name}.data`),
+        '--listen-client-urls', `https://${m.ip}:${clientPort}`, '--advertise-client-urls', `https://${m.ip}:${clientPort}`,
+        '--listen-peer-urls', `https://${m.ip}:${peerPort}`, '--initial-advertise-peer-urls', `https://${m.ip}:${peerPort}`,
+        '--initial-cluster', initial, '--initial-cluster-token', 'apiserver-itest', '--initial-cluster-state', 'new',
+        '--cert-file', join(pki, `${m.name}.crt`), '--key-file', join(pki, `${m.name}.key`), '--trusted-ca-file', join(pki, 'ca.crt'), '--client-cert-auth',
+        '--peer-cert-file', join(pki, `${m.name}.crt`), '--peer-key-file', join(pki, `${m.name}.key`), '--peer-trusted-ca-file', join(pki, 'ca.crt'), '--peer-client-cert-auth',
+      ],
+      join(dir, `${m.name}.log`),
+    ),
+  );
+  const endpoints = members.map((m) => `https://${m.ip}:${clientPort}`);
+  const etcdctl = (args: string[]): Promise<RunResult> => run('etcdctl', ['--endpoints', endpoints.join(','), '--cacert', join(pki, 'ca.crt'), '--cert', join(pki, 'client.crt'), '--key', join(pki, 'client.key'), '--dial-timeout=3s', '--command-timeout=5s', ...args], { ETCDCTL_API: '3' });
+  const cluster: EtcdCluster = { endpoints, pki, members: procs, etcdctl, stop: async () => void (await Promise.all(procs.map((p) => p.stop()))) };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const h = await etcdctl(['endpoint', 'health']);
+    if (h.rc === 0) return cluster;
+    if (Date.now() > deadline) {
+      await cluster.stop();
+      throw new Error(`etcd did not become healthy: ${h.stderr}\n${procs.map((p) => p.log().slice(-600)).join('\n')}`);
+    }
+    await sleep(500);
+  }
+}
+
+/** How to run kube-apiserver of a version: the bundle if the release builder made one, else main through tsx. */
+export function apiserverCommand(version: string, bundleDir?: string): { cmd: string; args: string[] } {
+  const bundled = bundleDir && join(bundleDir, 'kube-apiserver');
+  if (bundled && existsSync(bundled)) return { cmd: bundled, args: [] };
+  return { cmd: process.execPath, args: ['--import', 'tsx', join(HERE, 'run-apiserver.ts'), version] };
+}
+
+/** A running stand-in apiserver. */
+export interface Apiserver extends Proc {
+  ip: string;
+  url: string;
+}
+
+/** Start kube-apiserver with extra flags; resolves once its secure port answers (or rejects with its log if it exits). */
+export async function startApiserver(dir: string, name: string, version: string, ip: string, port: number, flags: string[], bundleDir?: string): Promise<Apiserver> {
+  const { cmd, args } = apiserverCommand(version, bundleDir);
+  const proc = startProc(cmd, [...args, `--bind-address=${ip}`, `--secure-port=${port}`, `--advertise-address=${ip}`, ...flags], join(dir, `${name}.log`));
+  const deadline = Date.now() + 60_000;
+  while (!/Serving securely on/.test(proc.log())) {
+    if (proc.child.exitCode !== null) throw new Error(`${name} exited ${proc.child.exitCode}:\n${proc.log()}`);
+    if (Date.now() > deadline) {
+      await proc.stop('SIGKILL');
+      throw new Error(`${name} did not start:\n${proc.log()}`);
+    }
+    await sleep(200);
+  }
+  return { ...proc, ip, url: `https://${ip}:${port}` };
+}
