@@ -11,7 +11,8 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, apiserverCommand, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
+import { buildRelease } from '../../kube-release/build.js';
+import { makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
 
 const ETCD_IPS = ['127.41.0.1', '127.41.0.2', '127.41.0.3'];
 const API_IPS = ['127.41.0.11', '127.41.0.12', '127.41.0.13'];
@@ -24,6 +25,7 @@ let etcd: EtcdCluster;
 const apis: Apiserver[] = [];
 let kc: string[] = [];
 let commonFlags: string[];
+const binary: Record<string, string> = {}; // version -> the bundle's kube-apiserver
 
 const kubectl = (kubeconfig: string, args: string[]): Promise<RunResult> => run('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { KUBECACHEDIR: join(dir, 'kcache') });
 
@@ -53,6 +55,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drover-apiserver-etcd-'));
+  for (const version of ['v1.6.13', 'v1.5.8']) binary[version] = join((await buildRelease({ version, outDir: join(dir, `release-${version}`) })).outDir, 'kube-apiserver');
   etcd = await startEtcd(dir, ETCD_IPS, BASE + 2, BASE + 3);
   const pki = join(dir, 'kube-pki');
   makeKubePki(pki, API_IPS);
@@ -68,7 +71,7 @@ before(async () => {
     `--insecure-port=${INSECURE_PORT}`,
     '--apiserver-count=2',
   ];
-  for (const [i, ip] of API_IPS.slice(0, 2).entries()) apis.push(await startApiserver(dir, `apiserver${i + 1}`, 'v1.6.13', ip, API_PORT, [...commonFlags, `--insecure-bind-address=${ip}`]));
+  for (const [i, ip] of API_IPS.slice(0, 2).entries()) apis.push(await startApiserver(dir, `apiserver${i + 1}`, binary['v1.6.13']!, ip, API_PORT, [...commonFlags, `--insecure-bind-address=${ip}`]));
   const admin = { cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') };
   kc = API_IPS.map((ip, i) => writeKubeconfig(join(dir, `kubeconfig${i + 1}`), `https://${ip}:${API_PORT}`, join(pki, 'ca.crt'), admin));
   writeKubeconfig(join(dir, 'kubeconfig-token'), `https://${API_IPS[0]}:${API_PORT}`, join(pki, 'ca.crt'), { token: 'not-a-known-token' });
@@ -169,11 +172,10 @@ test('the secure port refuses requests without a certificate from --client-ca-fi
 });
 
 test('a 1.5 apiserver refuses the protobuf values a 1.6 one wrote, and will not start on its default etcd2 backend', async () => {
-  const noStart = apiserverCommand('v1.5.8');
-  const r = await run(noStart.cmd, [...noStart.args, `--bind-address=${API_IPS[2]}`, `--secure-port=${API_PORT}`, '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
+  const r = await run(binary['v1.5.8']!, [`--bind-address=${API_IPS[2]}`, `--secure-port=${API_PORT}`, '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
   assert.equal(r.rc, 255, r.stderr);
   assert.match(r.stderr, /^F\d{4} .*storage backend "etcd2"/m);
-  const old = await startApiserver(dir, 'apiserver-1.5', 'v1.5.8', API_IPS[2]!, API_PORT, ['--storage-backend=etcd3', '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
+  const old = await startApiserver(dir, 'apiserver-1.5', binary['v1.5.8']!, API_IPS[2]!, API_PORT, ['--storage-backend=etcd3', '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
   apis.push(old);
   const get = await kubectl(kc[2]!, ['get', 'configmap', 'shared-1']);
   assert.notEqual(get.rc, 0);

@@ -1,16 +1,12 @@
 // Harness for the apiserver-over-etcd tests: a real TLS etcd cluster (Debian's etcd 3.4) on
 // loopback addresses, a Kubernetes PKI made with openssl (CA, apiserver serving cert, client
-// certs with CN/O), stand-in kube-apiserver processes (the built bundle when the release
-// builder is there, else the component's main through tsx), and the real kubectl.
+// certs with CN/O), stand-in kube-apiserver processes (a release bundle's binary), and the
+// real kubectl.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEtcdPki } from '../../fleet/etcd-pki.js';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-export const REPO = join(HERE, '..', '..', '..');
 
 /** Output of one finished command. */
 export interface RunResult {
@@ -145,23 +141,15 @@ export async function startEtcd(dir: string, ips: string[], clientPort: number, 
   }
 }
 
-/** How to run kube-apiserver of a version: the bundle if the release builder made one, else main through tsx. */
-export function apiserverCommand(version: string, bundleDir?: string): { cmd: string; args: string[] } {
-  const bundled = bundleDir && join(bundleDir, 'kube-apiserver');
-  if (bundled && existsSync(bundled)) return { cmd: bundled, args: [] };
-  return { cmd: process.execPath, args: ['--import', 'tsx', join(HERE, 'run-apiserver.ts'), version] };
-}
-
 /** A running stand-in apiserver. */
 export interface Apiserver extends Proc {
   ip: string;
   url: string;
 }
 
-/** Start kube-apiserver with extra flags; resolves once its secure port answers (or rejects with its log if it exits). */
-export async function startApiserver(dir: string, name: string, version: string, ip: string, port: number, flags: string[], bundleDir?: string): Promise<Apiserver> {
-  const { cmd, args } = apiserverCommand(version, bundleDir);
-  const proc = startProc(cmd, [...args, `--bind-address=${ip}`, `--secure-port=${port}`, `--advertise-address=${ip}`, ...flags], join(dir, `${name}.log`));
+/** Start a release bundle's kube-apiserver binary with extra flags; resolves once it serves (or rejects with its log if it exits). */
+export async function startApiserver(dir: string, name: string, binary: string, ip: string, port: number, flags: string[]): Promise<Apiserver> {
+  const proc = startProc(binary, [`--bind-address=${ip}`, `--secure-port=${port}`, `--advertise-address=${ip}`, ...flags], join(dir, `${name}.log`));
   const deadline = Date.now() + 60_000;
   while (!/Serving securely on/.test(proc.log())) {
     if (proc.child.exitCode !== null) throw new Error(`${name} exited ${proc.child.exitCode}:\n${proc.log()}`);
