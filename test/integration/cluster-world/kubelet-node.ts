@@ -51,8 +51,10 @@ export class KubeletNode {
   }
 
   /** Start a kubelet binary with args, logging to /var/log/kubelet.log; its pid goes to /run/kubelet.pid. */
-  startKubelet(bin: string, args: string[]): void {
-    this.sh(`: > /var/log/kubelet.log; setsid -f sh -c 'echo $$ > /run/kubelet.pid; exec ${bin} ${args.join(' ')}' >>/var/log/kubelet.log 2>&1 </dev/null`);
+  async startKubelet(bin: string, args: string[]): Promise<void> {
+    this.sh(`rm -f /run/kubelet.pid; : > /var/log/kubelet.log; setsid -f sh -c 'echo $$ > /run/kubelet.pid.tmp && mv /run/kubelet.pid.tmp /run/kubelet.pid; exec ${bin} ${args.join(' ')}' >>/var/log/kubelet.log 2>&1 </dev/null`);
+    for (let i = 0; i < 200 && !existsSync(this.path('/run/kubelet.pid')); i++) await sleep(25);
+    if (!existsSync(this.path('/run/kubelet.pid'))) throw new Error(`kubelet on ${this.host.name} did not start`);
   }
 
   /** The kubelet's pid in the host, if it runs. */

@@ -5,7 +5,7 @@
 // them (same ids, start times, restartCount) and renames them to CRI names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -121,7 +121,7 @@ after(async () => {
 });
 
 test('a 1.5 kubelet registers its node with its version and labels, posts Ready and serves healthz', { timeout: 120_000 }, async () => {
-  for (const n of Object.values(nodes)) n.startKubelet(KUBELET.v15, kubeletArgs(n));
+  for (const n of Object.values(nodes)) await n.startKubelet(KUBELET.v15, kubeletArgs(n));
   for (const n of Object.values(nodes)) {
     const node = await waitFor(`node ${n.host.name}`, async () => {
       const r = await sim.api('GET', `/api/v1/nodes/${n.host.name}`);
@@ -163,7 +163,7 @@ test('a kubelet restart keeps every container (same ids, start times, restartCou
   const before1 = await running(n, 'web-1');
   await n.stopKubelet();
   for (const c of before1.containers) assert.ok(n.alive(c.pid), `container ${c.name} still runs with the kubelet stopped`);
-  n.startKubelet(KUBELET.v15, kubeletArgs(n));
+  await n.startKubelet(KUBELET.v15, kubeletArgs(n));
   await n.waitRelists(3);
   const after1 = await running(n, 'web-1');
   assert.deepEqual(identity(after1), identity(before1));
@@ -174,7 +174,7 @@ test('the patched 1.6 kubelet with --cgroups-per-qos=false adopts the 1.5 contai
   assert.equal(n.sh(`${KUBELET.patched} --version`).trim(), 'Kubernetes v1.6.13-jdos.1');
   const before1 = await running(n, 'web-1');
   await n.stopKubelet();
-  n.startKubelet(KUBELET.patched, kubeletArgs(n, ['--cgroups-per-qos=false']));
+  await n.startKubelet(KUBELET.patched, kubeletArgs(n, ['--cgroups-per-qos=false']));
   const after1 = await running(n, 'web-1', (s) => s.containers.every((c) => /_\d+$/.test(c.name) && !c.name.includes('.')));
   await n.waitRelists(3);
   const settled = await running(n, 'web-1');
@@ -189,7 +189,7 @@ test('a 1.6 kubelet with --enable-cri=false still re-creates 1.5 containers (the
   const n = nodes.host2!;
   const before2 = await running(n, 'web-2');
   await n.stopKubelet();
-  n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--enable-cri=false', '--cgroups-per-qos=false']));
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--enable-cri=false', '--cgroups-per-qos=false']));
   const after2 = await running(n, 'web-2', (s) => s.statuses[0]!.restartCount === 1);
   const oldIds = new Set(before2.containers.map((c) => c.id));
   assert.ok(after2.containers.every((c) => !oldIds.has(c.id)), 'every container has a new id');
@@ -203,7 +203,7 @@ test('a stock 1.6 kubelet recreates legacy containers (new ids, restartCount up)
   const before2 = await running(n, 'web-2');
   const restarts = before2.statuses[0]!.restartCount;
   await n.stopKubelet();
-  n.startKubelet(KUBELET.v16, kubeletArgs(n));
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n));
   const after2 = await running(n, 'web-2', (s) => s.statuses[0]!.restartCount === restarts + 1);
   const oldIds = new Set(before2.containers.map((c) => c.id));
   assert.ok(after2.containers.every((c) => !oldIds.has(c.id)), 'every container has a new id');
@@ -213,7 +213,7 @@ test('a stock 1.6 kubelet recreates legacy containers (new ids, restartCount up)
   assert.notEqual(after2.statuses[0]!.containerID, before2.statuses[0]!.containerID);
   // the same stock 1.6 kubelet restarted: its own CRI containers stay
   await n.stopKubelet();
-  n.startKubelet(KUBELET.v16, kubeletArgs(n));
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n));
   await n.waitRelists(3);
   assert.deepEqual(identity(await running(n, 'web-2')), identity(after2));
 });
@@ -222,7 +222,7 @@ test('the patched kubelet with --cgroups-per-qos=true re-creates pods outside th
   const n = nodes.host1!;
   const before1 = await running(n, 'web-1');
   await n.stopKubelet();
-  n.startKubelet(KUBELET.patched, kubeletArgs(n));
+  await n.startKubelet(KUBELET.patched, kubeletArgs(n));
   const after1 = await running(n, 'web-1', (s) => s.statuses[0]!.restartCount === 1);
   assert.ok(after1.containers.every((c) => !before1.containers.some((b) => b.id === c.id)));
   assert.ok(after1.containers.every((c) => c.cgroupParent === `/kubepods/besteffort/pod${after1.uid}`));
@@ -233,4 +233,24 @@ test('a 1.6 kubelet refuses to start when its cgroup driver differs from docker\
   const r = n.runKubeletOnce(KUBELET.v16, kubeletArgs(n, ['--cgroup-driver=systemd', '--healthz-port=0', '--port=0', '--read-only-port=0']));
   assert.equal(r.rc, 1, r.stderr);
   assert.match(r.stderr, /misconfiguration: kubelet cgroup driver: "systemd" is different from docker cgroup driver: "cgroupfs"/);
+});
+
+test('a restarted dockerd re-adopts running containers by pid and pid start time, never a recycled pid', { timeout: 120_000 }, async () => {
+  const n = nodes.host2!;
+  const s = await running(n, 'web-2');
+  const [sandbox, app] = s.containers;
+  const dockerdPid = Number(readFileSync(n.path('/run/docker.pid'), 'utf8'));
+  n.sh(`kill ${dockerdPid}`);
+  await waitFor('dockerd to exit', async () => (n.alive(dockerdPid) ? undefined : true));
+  // the app's record now names a pid whose start time is not its container's: a recycled pid
+  const record = n.path(`/var/lib/dockerd-standin/containers/${app!.id}/config.json`);
+  writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), pidStart: '1' }));
+  await n.startDockerd('/usr/bin/dockerd');
+  const sb = await n.docker.inspect(sandbox!.id);
+  assert.deepEqual([sb.running, sb.pid, sb.startedAt], [true, sandbox!.pid, sandbox!.startedAt], 'the sandbox is re-adopted as it was');
+  assert.equal((await n.docker.inspect(app!.id)).running, false, 'a pid with another start time is not the container');
+  // the kubelet replaces the "exited" app container; the unrelated process behind the pid is never signalled
+  const after2 = await running(n, 'web-2', (x) => x.statuses[0]!.restartCount === s.statuses[0]!.restartCount + 1);
+  assert.equal(after2.containers[0]!.id, sandbox!.id);
+  assert.ok(n.alive(app!.pid), 'dockerd did not kill a pid it no longer owns');
 });
