@@ -14,6 +14,8 @@ export interface PkiInput {
   clusterName: string;
   controlPlane: PkiHost[];
   nodes: PkiHost[];
+  /** etcd members: their own CA under etcd/, in the layout playbooks/etcd/deploy.yml takes. */
+  etcd?: PkiHost[];
   /** The keepalived VIP in front of the apiservers; every kubeconfig points at it. */
   apiserverVip?: string;
   /** Service CIDR: its first address is the `kubernetes` Service, so it must be in the apiserver's SANs. */
@@ -23,7 +25,7 @@ export interface PkiInput {
   extraApiserverSans?: string[];
 }
 
-export type Signer = 'ca' | 'front-proxy-ca';
+export type Signer = 'ca' | 'front-proxy-ca' | 'etcd/ca';
 
 /** A certificate to issue: the file stem under the PKI directory and what it must say. */
 export interface CertSpec {
@@ -93,5 +95,10 @@ export function clusterCertSpecs(input: PkiInput): CertSpec[] {
     // The kubelet's one certificate: its client identity towards the apiserver and its serving certificate on 10250.
     specs.push({ file: `node-${h.name}`, cn: nodeUser(h.name), org: ['system:nodes'], ...split([h.name, h.ip]), server: true, client: true, signer: 'ca' });
   }
+  for (const m of input.etcd ?? []) {
+    specs.push({ file: `etcd/${m.name}`, cn: m.name, org: [], ...split([m.name, m.ip, '127.0.0.1', 'localhost']), server: true, client: true, signer: 'etcd/ca' });
+  }
+  // The apiservers' (and etcdctl's) identity towards etcd.
+  if (input.etcd?.length) specs.push(client('etcd/client', 'kube-apiserver-etcd-client', [], 'etcd/ca'));
   return specs;
 }

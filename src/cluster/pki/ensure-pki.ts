@@ -3,7 +3,7 @@
 // each change. Private keys are written 0600 and never returned or printed.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { clusterCertSpecs, type CertSpec, type PkiInput, type Signer } from './cert-specs.js';
@@ -67,7 +67,9 @@ export async function ensurePki(dir: string, input: PkiInput, options: PkiOption
   if (!check) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = (f: string): string => join(dir, f);
   const write = (f: string, data: string, mode: number): void => {
-    if (!check) writeFileAtomic(path(f), data, mode);
+    if (check) return;
+    mkdirSync(dirname(path(f)), { recursive: true, mode: 0o700 });
+    writeFileAtomic(path(f), data, mode);
   };
   // In check mode nothing is written, so what would be new is kept in memory for the later steps.
   const pending = new Map<string, string>();
@@ -78,7 +80,7 @@ export async function ensurePki(dir: string, input: PkiInput, options: PkiOption
     result.changed.push({ file: f, reason });
   };
 
-  const cas: Record<Signer, string> = { ca: 'kubernetes', 'front-proxy-ca': 'front-proxy-ca' };
+  const cas: Partial<Record<Signer, string>> = { ca: 'kubernetes', 'front-proxy-ca': 'front-proxy-ca', ...(input.etcd?.length ? { 'etcd/ca': 'etcd-ca' } : {}) };
   const renewedCa = new Set<Signer>();
   for (const [signer, cn] of Object.entries(cas) as [Signer, string][]) {
     const certPem = read(path(`${signer}.crt`));

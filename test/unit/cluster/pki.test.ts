@@ -22,13 +22,18 @@ const input = (over: Partial<PkiInput> = {}): PkiInput => ({
     { name: 'Node1', ip: '10.1.0.21' },
     { name: 'node2', ip: '10.1.0.22' },
   ],
+  etcd: [
+    { name: 'cp1', ip: '10.1.0.11' },
+    { name: 'cp2', ip: '10.1.0.12' },
+    { name: 'cp3', ip: '10.1.0.13' },
+  ],
   apiserverVip: '10.1.0.250',
   serviceCidr: '10.96.0.0/12',
   clusterDomain: 'cluster.local',
   ...over,
 });
 
-const files = (dir: string): string[] => readdirSync(dir).sort();
+const files = (dir: string): string[] => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).sort();
 const cert = (dir: string, f: string): X509Certificate => new X509Certificate(readFileSync(join(dir, f)));
 
 test('the first service IP is the first address of the range, whatever the host bits given', () => {
@@ -55,6 +60,10 @@ test('a fresh PKI: every certificate verifies against its CA, with the identitie
   const api = sansOf(cert(dir, 'apiserver.crt'));
   for (const ip of ['10.1.0.11', '10.1.0.12', '10.1.0.13', '10.1.0.250', '10.96.0.1', '127.0.0.1']) assert.ok(api.ips.has(ip), ip);
   for (const d of ['cp1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']) assert.ok(api.dns.has(d), d);
+  // etcd has its own CA, in the layout playbooks/etcd/deploy.yml takes (etcd_pki_src = DIR/etcd)
+  assert.ok(sansOf(cert(dir, 'etcd/cp2.crt')).ips.has('10.1.0.12'));
+  assert.throws(() => execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'etcd/client.crt')], { stdio: 'pipe' }));
+  assert.equal(statSync(join(dir, 'etcd/cp2.key')).mode & 0o777, 0o600);
   assert.equal(cert(dir, 'node-Node1.crt').subject, 'O=system:nodes\nCN=system:node:node1');
   assert.equal(cert(dir, 'admin.crt').subject, 'O=system:masters\nCN=kubernetes-admin');
   assert.equal(cert(dir, 'kube-scheduler.crt').subject, 'CN=system:kube-scheduler');
