@@ -6,13 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildRelease } from '../../kube-release/build.js';
-import { makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
+import { apiCall, makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
 
 const ETCD_IPS = ['127.41.0.1', '127.41.0.2', '127.41.0.3'];
 const API_IPS = ['127.41.0.11', '127.41.0.12', '127.41.0.13'];
@@ -148,17 +147,11 @@ test('an update with a stale resourceVersion is refused with 409 Conflict', asyn
 });
 
 test('the secure port refuses requests without a certificate from --client-ca-file (401); the insecure port serves without auth', async () => {
-  const noCert = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpsRequest(`https://${API_IPS[0]}:${API_PORT}/api/v1/namespaces/default/configmaps`, { ca: readFileSync(join(dir, 'kube-pki', 'ca.crt')) }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const ca = join(dir, 'kube-pki', 'ca.crt');
+  const noCert = await apiCall(`https://${API_IPS[0]}:${API_PORT}/api/v1/namespaces/default/configmaps`, { caFile: ca });
   assert.equal(noCert.status, 401);
   assert.equal(JSON.parse(noCert.body).reason, 'Unauthorized');
+  assert.equal((await apiCall(`https://${API_IPS[0]}:${API_PORT}/healthz`, { caFile: ca })).status, 401, 'anonymous is off with AlwaysAllow, even for /healthz');
   // a certificate from another CA, and a bearer token (no token authenticator configured), are no better
   for (const name of ['kubeconfig-rogue', 'kubeconfig-token']) {
     const r = await kubectl(join(dir, name), ['get', 'configmaps']);
@@ -185,6 +178,60 @@ test('a 1.5 apiserver refuses the protobuf values a 1.6 one wrote, and will not 
   assert.match(old.log(), /^E\d{4} .*unable to decode \/registry\/configmaps\/default\/shared-1/m);
   assert.match(await ok(kc[2]!, ['version', '-o', 'json']), /"gitVersion": "v1\.5\.8"/);
   await old.stop();
+});
+
+test('pods: the apiserver neither schedules nor runs them; pods/binding assigns a node once; a bound pod is deleted gracefully', async () => {
+  const admin = { caFile: join(dir, 'kube-pki', 'ca.crt'), cert: join(dir, 'kube-pki', 'admin.crt'), key: join(dir, 'kube-pki', 'admin.key') };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'busybox' }] } };
+  await ok(kc[0]!, ['create', '--validate=false', '-f', manifest('pod', pod)]);
+  const created = JSON.parse(await ok(kc[1]!, ['get', 'pod', 'p1', '-o', 'json']));
+  assert.equal(created.status.phase, 'Pending');
+  assert.equal(created.spec.nodeName, undefined, 'no scheduling in the apiserver');
+  const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' } };
+  const bindUrl = (ip: string): string => `https://${ip}:${API_PORT}/api/v1/namespaces/default/pods/p1/binding`;
+  assert.equal((await apiCall(bindUrl(API_IPS[1]!), { ...admin, method: 'POST', body: binding })).status, 201);
+  assert.equal((await ok(kc[0]!, ['get', 'pod', 'p1', '-o', 'jsonpath={.spec.nodeName}'])).trim(), 'node-a');
+  const again = await apiCall(bindUrl(API_IPS[0]!), { ...admin, method: 'POST', body: { ...binding, target: { kind: 'Node', name: 'node-b' } } });
+  assert.equal(again.status, 409, again.body);
+  assert.match(JSON.parse(again.body).message, /already assigned to node "node-a"/);
+  await ok(kc[0]!, ['delete', 'pod', 'p1', '--wait=false']);
+  const terminating = JSON.parse(await ok(kc[1]!, ['get', 'pod', 'p1', '-o', 'json']));
+  assert.ok(terminating.metadata.deletionTimestamp, 'a bound pod waits for its kubelet');
+  assert.equal(terminating.metadata.deletionGracePeriodSeconds, 30);
+  assert.match(await ok(kc[1]!, ['get', 'pod', 'p1']), /p1\s+0\/1\s+Terminating/);
+  await ok(kc[1]!, ['delete', 'pod', 'p1', '--grace-period=0', '--force']);
+  assert.match((await kubectl(kc[0]!, ['get', 'pod', 'p1'])).stderr, /pods "p1" not found/);
+  const nowhere = await kubectl(kc[0]!, ['create', '--validate=false', '-f', manifest('pod-nowhere', { ...pod, metadata: { name: 'p2', namespace: 'nowhere' } })]);
+  assert.match(nowhere.stderr, /namespaces "nowhere" not found/);
+});
+
+test('a watch from a resourceVersion etcd has compacted away ends with 410 Expired', async () => {
+  const admin = { caFile: join(dir, 'kube-pki', 'ca.crt'), cert: join(dir, 'kube-pki', 'admin.crt'), key: join(dir, 'kube-pki', 'admin.key') };
+  const list = JSON.parse((await apiCall(`${apis[1]!.url}/api/v1/namespaces/default/configmaps`, admin)).body);
+  const oldRv = Number(list.metadata.resourceVersion);
+  // two writes, then compact at the head: the first change after oldRv (oldRv+1) is gone
+  await ok(kc[0]!, ['create', '--validate=false', '-f', manifest('compact', configMap('before-compaction', {}))]);
+  await ok(kc[0]!, ['label', 'configmap', 'before-compaction', 'compacted=soon']);
+  const rev = JSON.parse((await etcd.etcdctl(['endpoint', 'status', '-w', 'json'])).stdout)[0].Status.header.revision;
+  assert.equal((await etcd.etcdctl(['compact', String(rev)])).rc, 0);
+  const w = await apiCall(`${apis[1]!.url}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${oldRv}`, admin);
+  const first = JSON.parse(w.body.split('\n')[0]!);
+  assert.equal(first.type, 'ERROR');
+  assert.equal(first.object.code, 410);
+  assert.equal(first.object.reason, 'Expired');
+});
+
+test('1.6 with RBAC and --anonymous-auth: anonymous may read /healthz and discovery, nothing else (403)', async () => {
+  const a = await startApiserver(dir, 'apiserver-rbac', binary['v1.6.13']!, API_IPS[2]!, API_PORT, ['--authorization-mode=RBAC', '--anonymous-auth=true', '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
+  apis.push(a);
+  const caFile = join(dir, 'kube-pki', 'ca.crt');
+  const health = await apiCall(`${a.url}/healthz`, { caFile });
+  assert.deepEqual([health.status, health.body], [200, 'ok']);
+  assert.equal((await apiCall(`${a.url}/api`, { caFile })).status, 200);
+  const denied = await apiCall(`${a.url}/api/v1/namespaces/default/configmaps`, { caFile });
+  assert.equal(denied.status, 403);
+  assert.match(JSON.parse(denied.body).message, /system:anonymous/);
+  await a.stop();
 });
 
 test('killing one apiserver, then an etcd member, leaves the other apiserver serving', async () => {

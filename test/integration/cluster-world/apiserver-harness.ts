@@ -4,6 +4,7 @@
 // real kubectl.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEtcdPki } from '../../fleet/etcd-pki.js';
@@ -160,4 +161,23 @@ export async function startApiserver(dir: string, name: string, binary: string, 
     await sleep(200);
   }
   return { ...proc, ip, url: `https://${ip}:${port}` };
+}
+
+/** A raw HTTPS API call (optionally with a client certificate); the body is the text answered. */
+export function apiCall(url: string, opts: { method?: string; body?: unknown; caFile: string; cert?: string; key?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const text = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = httpsRequest(
+      url,
+      { method: opts.method ?? 'GET', ca: readFileSync(opts.caFile), cert: opts.cert ? readFileSync(opts.cert) : undefined, key: opts.key ? readFileSync(opts.key) : undefined, headers: text ? { 'Content-Type': 'application/json' } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.setTimeout(20_000, () => req.destroy(new Error(`${url}: timed out`)));
+    req.on('error', reject);
+    req.end(text);
+  });
 }

@@ -50,7 +50,8 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
     if (secure) {
       const user = authenticate(req, o.anonymous);
       if (!user) return sendJson(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-      if (user.name === 'system:anonymous' && !isDiscoveryPath(path)) return sendJson(res, 403, statusBody(403, 'Forbidden', `User "system:anonymous" cannot ${(req.method ?? 'get').toLowerCase()} path "${path}".`));
+      // 1.6's bootstrap RBAC policy lets anyone read discovery and /healthz; 1.5 has no such role
+      if (user.name === 'system:anonymous' && !(o.minor >= 6 && isDiscoveryPath(path))) return sendJson(res, 403, statusBody(403, 'Forbidden', `User "system:anonymous" cannot ${(req.method ?? 'get').toLowerCase()} path "${path}".`));
     }
     api(req, res).catch((err: unknown) => {
       if (err instanceof ApiError) {
