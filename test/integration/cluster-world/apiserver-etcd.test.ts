@@ -187,6 +187,13 @@ test('pods: the apiserver neither schedules nor runs them; pods/binding assigns 
   const created = JSON.parse(await ok(kc[1]!, ['get', 'pod', 'p1', '-o', 'json']));
   assert.equal(created.status.phase, 'Pending');
   assert.equal(created.spec.nodeName, undefined, 'no scheduling in the apiserver');
+  // status changes only through pods/NAME/status, as with the real update strategies
+  const podUrl = `https://${API_IPS[0]}:${API_PORT}/api/v1/namespaces/default/pods/p1`;
+  const running = { status: { phase: 'Running' } };
+  assert.equal((await apiCall(podUrl, { ...admin, method: 'PATCH', body: running, contentType: 'application/merge-patch+json' })).status, 200);
+  assert.equal((await ok(kc[1]!, ['get', 'pod', 'p1', '-o', 'jsonpath={.status.phase}'])).trim(), 'Pending');
+  assert.equal((await apiCall(`${podUrl}/status`, { ...admin, method: 'PATCH', body: running, contentType: 'application/merge-patch+json' })).status, 200);
+  assert.equal((await ok(kc[1]!, ['get', 'pod', 'p1', '-o', 'jsonpath={.status.phase}'])).trim(), 'Running');
   const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' } };
   const bindUrl = (ip: string): string => `https://${ip}:${API_PORT}/api/v1/namespaces/default/pods/p1/binding`;
   assert.equal((await apiCall(bindUrl(API_IPS[1]!), { ...admin, method: 'POST', body: binding })).status, 201);

@@ -164,12 +164,12 @@ export async function startApiserver(dir: string, name: string, binary: string, 
 }
 
 /** A raw HTTPS API call (optionally with a client certificate); the body is the text answered. */
-export function apiCall(url: string, opts: { method?: string; body?: unknown; caFile: string; cert?: string; key?: string }): Promise<{ status: number; body: string }> {
+export function apiCall(url: string, opts: { method?: string; body?: unknown; contentType?: string; caFile: string; cert?: string; key?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const text = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const req = httpsRequest(
       url,
-      { method: opts.method ?? 'GET', ca: readFileSync(opts.caFile), cert: opts.cert ? readFileSync(opts.cert) : undefined, key: opts.key ? readFileSync(opts.key) : undefined, headers: text ? { 'Content-Type': 'application/json' } : {} },
+      { method: opts.method ?? 'GET', ca: readFileSync(opts.caFile), cert: opts.cert ? readFileSync(opts.cert) : undefined, key: opts.key ? readFileSync(opts.key) : undefined, headers: text ? { 'Content-Type': opts.contentType ?? 'application/json' } : {} },
       (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
