@@ -12,7 +12,11 @@ export interface SnapshotMeta {
   member: string;
   endpoint: string;
   revision: number;
+  /** etcd's own key count (internal keys included) */
   totalKey: number;
+  /** user keys under keyPrefix at the snapshot's revision */
+  keys?: number;
+  keyPrefix?: string;
   totalSize: number;
   hash: number;
   sha256: string;
@@ -27,7 +31,7 @@ function stamp(d: Date): string {
 
 /** The snapshot's base name: cluster, UTC time, revision. */
 export function snapshotName(cluster: string, at: Date, revision: number): string {
-  return `${cluster.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp(at)}-rev${revision}`;
+  return `${safeCluster(cluster)}-${stamp(at)}-rev${revision}`;
 }
 
 /** Store a verified snapshot with its checksum and sidecar; returns the .db path. */
@@ -52,22 +56,46 @@ export function removePartials(dir: string): string[] {
   return gone;
 }
 
-/** Snapshots of a cluster, oldest first (only complete ones: .db with its sidecar). */
+/** The file-name form of a cluster name. */
+function safeCluster(cluster: string): string {
+  return cluster.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/** A snapshot base name (CLUSTER-YYYYMMDDTHHMMSSZ-revN) split into its cluster part, or undefined. */
+export function clusterOfName(base: string): string | undefined {
+  return /^(.+)-\d{8}T\d{6}Z-rev\d+$/.exec(base)?.[1];
+}
+
+/** Snapshots of exactly this cluster, oldest first (only complete ones: .db with its sidecar); prod never matches prod-b's files. */
 export function listSnapshots(dir: string, cluster: string): SnapshotMeta[] {
-  const prefix = `${cluster.replace(/[^A-Za-z0-9_.-]/g, '_')}-`;
+  const want = safeCluster(cluster);
   const out: SnapshotMeta[] = [];
   const files = new Set(readdirSync(dir));
   for (const f of files) {
-    if (!f.startsWith(prefix) || !f.endsWith('.json')) continue;
+    if (!f.endsWith('.json')) continue;
     const base = f.slice(0, -5);
-    if (!files.has(`${base}.db`)) continue;
+    if (clusterOfName(base) !== want || !files.has(`${base}.db`)) continue;
     try {
-      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      const meta = JSON.parse(readFileSync(join(dir, f), 'utf8')) as SnapshotMeta;
+      if (safeCluster(String(meta.cluster)) === want) out.push(meta);
     } catch {
       /* a sidecar that does not parse is not a kept snapshot */
     }
   }
   return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Remove a .json or .db.sha256 whose .db is missing (a run killed between writing them and the .db); call with the lock held. */
+export function removeOrphanSidecars(dir: string): string[] {
+  const files = new Set(readdirSync(dir));
+  const gone: string[] = [];
+  for (const f of files) {
+    const m = /^(.+)\.(json|db\.sha256)$/.exec(f);
+    if (!m || clusterOfName(m[1]!) === undefined || files.has(`${m[1]}.db`)) continue;
+    rmSync(join(dir, f), { force: true });
+    gone.push(f);
+  }
+  return gone;
 }
 
 export interface Retention {

@@ -1,174 +1,185 @@
 // drover etcd backup: one verified snapshot of a cluster, stored on the controller with its
 // checksum and sidecar, retention applied, notifications sent. Built for cron: a lock, one
-// log line, and exit codes a wrapper can act on.
+// log line, and exit codes a wrapper can act on. Members are probed in parallel with a short
+// timeout, so a dead member costs seconds; a killed run's leftovers are removed by the next.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Inventory } from '../inventory/types.js';
-import { ConnectionPool, transportFor } from '../executor/connection-pool.js';
-import type { Connection } from '../connections/types.js';
-import { acquireLock } from './backup-lock.js';
-import { deleteSnapshot, expiredSnapshots, listSnapshots, removePartials, snapshotName, storeSnapshot, type Retention, type SnapshotMeta } from './backup-store.js';
-import { etcdctl, memberAccess, type MemberAccess } from './etcdctl.js';
+import { ConnectionPool } from '../executor/connection-pool.js';
+import { acquireLock, LockHeldError } from './backup-lock.js';
+import { deleteSnapshot, expiredSnapshots, listSnapshots, removeOrphanSidecars, removePartials, snapshotName, storeSnapshot, type Retention, type SnapshotMeta } from './backup-store.js';
+import { countKeysArgs, etcdctl, memberAccess, parseCount, type MemberAccess } from './etcdctl.js';
 import { checkSnapshot } from './snapshot-integrity.js';
-import { maskUrlCredentials, splitUrlCredentials } from '../util/url-credentials.js';
+import { notifyOutcome, type MailSettings } from './backup-notify.js';
+import { AccessRefused, memberVars, openMember, type MemberHost } from './member-host.js';
+import { lastLine, probeExec, probeHealth, withDeadline } from './probe.js';
+import { backupTag, backupTempPath, removeBackupLeftovers } from './remote-temp.js';
+import { quote } from '../connections/shell-quote.js';
 
-export interface MailSettings {
-  /** smtp://user:pass@host:port or smtps://... */
-  url: string;
-  from: string;
-  to: string[];
-}
+export type { MailSettings } from './backup-notify.js';
 
 export interface BackupOptions {
   mail?: MailSettings;
   inventory: Inventory;
-  group: string;
+  /** the group's hosts, already narrowed by -l */
+  hosts: string[];
+  extraVars: Record<string, unknown>;
   cluster?: string;
   dir: string;
   retention: Retention;
   webhook?: string;
+  probeTimeoutS: number;
+  /** the sidecar counts the user keys under this prefix ('' = all) */
+  keyPrefix: string;
   now?: () => Date;
+  /** progress lines (probes, chosen member, transfer) */
+  log?: (line: string) => void;
 }
 
 export interface BackupOutcome {
-  status: 'ok' | 'failed';
+  status: 'ok' | 'failed' | 'locked' | 'invalid';
   cluster: string;
   file?: string;
   meta?: SnapshotMeta;
   deleted: string[];
   removedPartials: string[];
+  /** .json/.db.sha256 of a killed run whose .db never landed */
+  removedOrphans: string[];
+  /** host:path of snapshot copies a killed run left on members */
+  removedRemote: string[];
   error?: string;
   notification?: { ok: boolean; error?: string };
   mail?: { ok: boolean; error?: string };
   durationMs: number;
 }
 
-/** An error message with the URL's credentials hidden (libraries quote the URL they were given). */
-function safeMessage(err: unknown, url: string): string {
-  const { password } = splitUrlCredentials(url);
-  // fetch says only "fetch failed"; the reason (ECONNREFUSED...) is its cause
-  const cause = (err as { cause?: Error }).cause?.message;
-  let text = maskUrlCredentials(`${(err as Error).message ?? String(err)}${cause ? `: ${cause}` : ''}`);
-  if (password) for (const form of [password, encodeURIComponent(password)]) text = text.split(form).join('********');
-  return text;
+/** The cluster name the inventory gives, if any (else the chosen member's config says it). */
+function clusterFromVars(vars: Record<string, unknown> | undefined): string | undefined {
+  const v = vars?.etcd_cluster_token ?? vars?.cluster_token;
+  return v === undefined || v === null || String(v).includes('{{') ? undefined : String(v);
 }
 
-/** POST the outcome; credentials in the URL (https://user:pass@host/) go as a Basic Authorization header. */
-async function postWebhook(raw: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
-  try {
-    const { url, username, password } = splitUrlCredentials(raw);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (username !== undefined) headers.authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-    return res.ok ? { ok: true } : { ok: false, error: `webhook answered HTTP ${res.status}` };
-  } catch (err) {
-    return { ok: false, error: `webhook failed: ${safeMessage(err, raw)}` };
-  }
+/** initial-cluster-token from a member's etcd config file, or undefined. */
+async function clusterFromConfig(m: MemberHost, timeoutS: number): Promise<string | undefined> {
+  const file = String(m.vars.etcd_config_file ?? '/etc/etcd/etcd.conf.yml');
+  const r = await m.exec(`sed -n 's/^initial-cluster-token:[[:space:]]*//p' ${quote(file)}`, timeoutS * 1000).catch(() => undefined);
+  const token = r?.rc === 0 ? r.stdout.trim().replace(/^["']|["']$/g, '') : '';
+  return token || undefined;
 }
 
-async function sendMail(m: MailSettings, outcome: Omit<BackupOutcome, 'mail'>): Promise<{ ok: boolean; error?: string }> {
-  try {
-    const { createTransport } = await import('nodemailer');
-    const transport = createTransport(m.url);
-    const subject = `[drover] etcd backup ${outcome.status === 'ok' ? 'ok' : 'FAILED'}: ${outcome.cluster}`;
-    const lines = outcome.status === 'ok'
-      ? [`file: ${outcome.file}`, `member: ${outcome.meta?.member}`, `revision: ${outcome.meta?.revision}`, `keys: ${outcome.meta?.totalKey}`, `bytes: ${outcome.meta?.sizeBytes}`, `sha256: ${outcome.meta?.sha256}`, `deleted by retention: ${outcome.deleted.length}`]
-      : [`error: ${outcome.error}`];
-    await transport.sendMail({ from: m.from, to: m.to, subject, text: `${lines.join('\n')}\nduration: ${outcome.durationMs} ms\n` });
-    transport.close();
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: `mail failed: ${safeMessage(err, m.url)}` };
-  }
+/** Probe every member at once (first removing this dir's leftovers on each); `chosen` resolves with the first healthy one as soon as it answers. */
+function firstHealthy(members: { m: MemberHost; access: MemberAccess }[], tag: string, timeoutS: number, outcome: BackupOutcome, log: (l: string) => void): { chosen: Promise<{ m: MemberHost; access: MemberAccess } | undefined>; all: Promise<string[]> } {
+  const problems: string[] = [];
+  let resolveChosen!: (v: { m: MemberHost; access: MemberAccess } | undefined) => void;
+  const chosen = new Promise<{ m: MemberHost; access: MemberAccess } | undefined>((r) => (resolveChosen = r));
+  const all = Promise.all(
+    members.map(async (x) => {
+      const connected = await withDeadline(x.m.conn.connect(), (timeoutS + 1) * 1000, `${x.m.name}: ssh connect`).then(() => true, () => false);
+      if (connected) {
+        const rm = await x.m.exec(removeBackupLeftovers(tag), timeoutS * 1000).catch(() => undefined);
+        for (const f of rm?.stdout.split('\n').filter(Boolean) ?? []) outcome.removedRemote.push(`${x.m.name}:${f}`);
+      }
+      const health = await probeHealth(x.m, x.access, timeoutS);
+      log(`probe ${x.m.name}: ${health.healthy ? 'healthy' : `not healthy (${health.error})`} after ${(health.ms / 1000).toFixed(1)} s`);
+      if (health.healthy) resolveChosen(x);
+      else problems.push(`${x.m.name}: ${health.error}`);
+    }),
+  ).then(() => {
+    resolveChosen(undefined);
+    return problems;
+  });
+  return { chosen, all };
 }
 
-/** Take one backup. Never throws for an operational failure: the outcome says what happened. */
+/** Take one backup. Never throws: the outcome says what happened (and was notified). */
 export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
   const t0 = Date.now();
-  const hosts = o.inventory.select(o.group);
-  const cluster = o.cluster ?? String((hosts[0] && o.inventory.hostVars(hosts[0]).etcd_cluster_token) ?? 'etcd');
-  const outcome: BackupOutcome = { status: 'failed', cluster, deleted: [], removedPartials: [], durationMs: 0 };
-  mkdirSync(o.dir, { recursive: true });
-  const lock = acquireLock(join(o.dir, '.drover-etcd-backup.lock'));
+  const log = o.log ?? (() => undefined);
+  const firstVars = o.hosts[0] !== undefined ? memberVars(o.inventory, o.hosts[0], o.extraVars) : undefined;
+  const outcome: BackupOutcome = { status: 'failed', cluster: o.cluster ?? clusterFromVars(firstVars) ?? 'etcd', deleted: [], removedPartials: [], removedOrphans: [], removedRemote: [], durationMs: 0 };
   const pool = new ConnectionPool();
+  let lock: { release: () => Promise<void> } | undefined;
   try {
+    mkdirSync(o.dir, { recursive: true });
+    lock = await acquireLock(join(o.dir, '.drover-etcd-backup.lock'));
     outcome.removedPartials = removePartials(o.dir);
-    if (!hosts.length) throw new Error(`no hosts in group '${o.group}'`);
-    let chosen: { conn: Connection; access: MemberAccess } | undefined;
-    const problems: string[] = [];
-    for (const h of hosts) {
-      const vars = o.inventory.hostVars(h);
-      const access = memberAccess(h, vars);
-      try {
-        const conn = await pool.get(h, transportFor(vars), vars);
-        await conn.connect();
-        const health = await conn.exec(etcdctl(access, 'endpoint health'));
-        if (health.rc === 0) {
-          chosen = { conn, access };
-          break;
-        }
-        problems.push(`${h}: ${(health.stderr || health.stdout).trim().split('\n').pop()}`);
-      } catch (err) {
-        problems.push(`${h}: ${(err as Error).message}`);
-      }
-    }
-    if (!chosen) throw new Error(`no healthy member: ${problems.join('; ')}`);
-    const { conn, access } = chosen;
-    const remote = `/var/tmp/drover-snapshot-${randomBytes(6).toString('hex')}.db`;
+    outcome.removedOrphans = removeOrphanSidecars(o.dir);
+    if (!o.hosts.length) throw new Error('no etcd members to back up (the group is empty or -l left none)');
+    const members = await Promise.all(o.hosts.map(async (h) => {
+      const vars = memberVars(o.inventory, h, o.extraVars);
+      return { m: await openMember(pool, h, vars, o.probeTimeoutS), access: memberAccess(h, vars) };
+    }));
+    const tag = backupTag(o.dir);
+    log(`probing ${members.length} members in parallel (timeout ${o.probeTimeoutS} s each)`);
+    const probes = firstHealthy(members, tag, o.probeTimeoutS, outcome, log);
+    const chosen = await probes.chosen;
+    if (!chosen) throw new Error(`no healthy member (each probed for ${o.probeTimeoutS} s): ${(await probes.all).join('; ')}`);
+    const { m, access } = chosen;
+    if (!o.cluster && !clusterFromVars(m.vars)) outcome.cluster = (await clusterFromConfig(m, o.probeTimeoutS)) ?? outcome.cluster;
+    log(`saving a snapshot on ${m.name}`);
+    const remote = backupTempPath(tag);
     let data: Buffer;
     let status: { hash: number; revision: number; totalKey: number; totalSize: number };
-    let members: SnapshotMeta['members'] = [];
+    let members2: SnapshotMeta['members'] = [];
+    let keys: number | undefined;
     try {
-      const save = await conn.exec(`umask 077; ${etcdctl(access, `snapshot save ${remote}.part`)} && mv ${remote}.part ${remote}`);
-      if (save.rc !== 0) throw new Error(`snapshot save on ${access.name} failed: ${save.stderr.trim().split('\n').pop()}`);
-      const st = await conn.exec(`ETCDCTL_API=3 etcdctl -w json snapshot status ${remote}`);
+      const save = await m.exec(`umask 077; ${etcdctl(access, `snapshot save ${remote}.part`)} && mv ${remote}.part ${remote}`);
+      if (save.rc !== 0) throw new Error(`snapshot save on ${m.name} failed: ${lastLine(save.stderr)}`);
+      const st = await m.exec(`ETCDCTL_API=3 etcdctl -w json snapshot status ${remote}`);
       if (st.rc !== 0) throw new Error(`snapshot status failed: ${st.stderr.trim()}`);
       status = JSON.parse(st.stdout);
-      const ml = await conn.exec(etcdctl(access, 'member list -w json'));
+      const ml = await probeExec(m, access, 'member list -w json', o.probeTimeoutS);
       if (ml.rc === 0) {
         // member IDs are 64-bit: read them as text, JSON numbers would round them
         const text = ml.stdout.replace(/"(ID|cluster_id|member_id)":(\d+)/g, '"$1":"$2"');
-        members = (JSON.parse(text).members ?? []).map((m: Record<string, unknown>) => ({ id: BigInt(String(m.ID)).toString(16), name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs }));
+        members2 = (JSON.parse(text).members ?? []).map((x: Record<string, unknown>) => ({ id: BigInt(String(x.ID)).toString(16), name: x.name, peerURLs: x.peerURLs, clientURLs: x.clientURLs }));
       }
-      data = await conn.get(remote);
+      // the user keys under the prefix at exactly the snapshot's revision (etcd's totalKey counts internal keys too)
+      const count = await m.exec(etcdctl(access, countKeysArgs(o.keyPrefix, status.revision)));
+      if (count.rc === 0) keys = parseCount(count.stdout);
+      data = await m.get(remote);
+      log(`copied ${data.length} bytes from ${m.name}`);
     } finally {
-      await conn.exec(`rm -f ${remote} ${remote}.part`).catch(() => undefined);
+      await m.exec(`rm -f ${remote} ${remote}.part ${remote}.part.part`).catch(() => undefined);
     }
     const integrity = checkSnapshot(data);
-    if (!integrity.ok) throw new Error(`snapshot from ${access.name} failed verification: ${integrity.reason}`);
+    if (!integrity.ok) throw new Error(`snapshot from ${m.name} failed verification: ${integrity.reason}`);
     const at = o.now?.() ?? new Date();
-    const name = snapshotName(cluster, at, status.revision);
+    const name = snapshotName(outcome.cluster, at, status.revision);
     const meta: SnapshotMeta = {
-      cluster,
+      cluster: outcome.cluster,
       file: `${name}.db`,
       createdAt: at.toISOString(),
-      member: access.name,
+      member: m.name,
       endpoint: access.endpoint,
       revision: status.revision,
       totalKey: status.totalKey,
+      keys,
+      keyPrefix: o.keyPrefix,
       totalSize: status.totalSize,
       hash: status.hash,
       sha256: integrity.sha256,
       sizeBytes: data.length,
       durationMs: Date.now() - t0,
-      members,
+      members: members2,
     };
     outcome.file = await storeSnapshot(o.dir, name, data, meta);
     outcome.meta = meta;
-    for (const old of expiredSnapshots(listSnapshots(o.dir, cluster), o.retention)) {
+    for (const old of expiredSnapshots(listSnapshots(o.dir, outcome.cluster), o.retention)) {
       deleteSnapshot(o.dir, old);
       outcome.deleted.push(old.file);
     }
     outcome.status = 'ok';
   } catch (err) {
     outcome.error = (err as Error).message;
+    if (err instanceof LockHeldError) outcome.status = 'locked';
+    else if (err instanceof AccessRefused) outcome.status = 'invalid';
   } finally {
+    // probes still waiting on a dead member end when their connections close
     await pool.closeAll();
-    lock.release();
+    await lock?.release();
     outcome.durationMs = Date.now() - t0;
   }
-  if (o.webhook) outcome.notification = await postWebhook(o.webhook, { event: 'etcd-backup', ...outcome });
-  if (o.mail) outcome.mail = await sendMail(o.mail, outcome);
+  Object.assign(outcome, await notifyOutcome(outcome, { webhook: o.webhook, mail: o.mail }));
   return outcome;
 }

@@ -23,7 +23,18 @@ export function memberAccess(name: string, vars: Record<string, unknown>): Membe
   };
 }
 
-/** `etcdctl ARGS` against this member only. */
-export function etcdctl(m: MemberAccess, args: string): string {
-  return `ETCDCTL_API=3 etcdctl --endpoints=${quote(m.endpoint)} --cacert=${quote(m.cacert)} --cert=${quote(m.cert)} --key=${quote(m.key)} --dial-timeout=5s --command-timeout=120s ${args}`;
+/** `etcdctl ARGS` against this member only; probes pass a short timeout (seconds), long commands keep 120 s. */
+export function etcdctl(m: MemberAccess, args: string, timeoutS = 120): string {
+  const dial = Math.min(5, timeoutS);
+  return `ETCDCTL_API=3 etcdctl --endpoints=${quote(m.endpoint)} --cacert=${quote(m.cacert)} --cert=${quote(m.cert)} --key=${quote(m.key)} --dial-timeout=${dial}s --command-timeout=${timeoutS}s ${args}`;
+}
+
+/** etcdctl arguments that count the keys under a prefix ('' = every user key), optionally at a revision: the count, not the keys. */
+export function countKeysArgs(prefix: string, revision?: number): string {
+  return `get ${quote(prefix)} --prefix --keys-only --limit=1${revision ? ` --rev=${revision}` : ''} -w json`;
+}
+
+/** The count of a `get ... -w json` answer (protobuf JSON omits a zero count). */
+export function parseCount(stdout: string): number {
+  return Number((JSON.parse(stdout) as { count?: number }).count ?? 0);
 }
