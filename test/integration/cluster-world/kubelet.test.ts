@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { startK8sSim, type K8sSim } from '../../k8s-sim/sim.js';
@@ -79,9 +80,11 @@ function identity(s: Seen): unknown {
   return { containers: s.containers.map((c) => ({ id: c.id, startedAt: c.startedAt, pid: c.pid })), statuses: s.statuses.map((x) => ({ containerID: x.containerID, restartCount: x.restartCount, startedAt: x.startedAt })) };
 }
 
-async function healthz(ip: string): Promise<string> {
+/** GET a kubelet port's path: 10248/10255 plain HTTP, 10250 TLS (its self-signed serving cert). */
+async function kubeletGet(ip: string, port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    request({ host: ip, port: 10248, path: '/healthz' }, (res) => {
+    const get = port === 10250 ? httpsRequest : request;
+    get({ host: ip, port, path, rejectUnauthorized: false }, (res) => {
       let d = '';
       res.on('data', (c) => (d += c));
       res.on('end', () => resolve(d));
@@ -132,7 +135,8 @@ test('a 1.5 kubelet registers its node with its version and labels, posts Ready 
     assert.equal(node.metadata.labels.tier, 'web');
     assert.equal(node.metadata.labels['kubernetes.io/hostname'], n.host.name);
     assert.deepEqual(node.status.addresses.find((a: Obj) => a.type === 'InternalIP'), { type: 'InternalIP', address: n.host.ip });
-    assert.equal(await healthz(n.host.ip), 'ok');
+    assert.equal(await kubeletGet(n.host.ip, 10248, '/healthz'), 'ok');
+    assert.equal(await kubeletGet(n.host.ip, 10250, '/healthz'), 'ok');
   }
 });
 
@@ -155,6 +159,8 @@ test('a pod bound to the node runs as real processes under dockerd, with 1.5 leg
     // not the kubelet's child: its own session, outside the kubelet's process tree
     assert.notEqual(n.sh(`ps -o sid= -p ${app.pid}`).trim(), n.sh(`ps -o sid= -p ${n.kubeletPid()}`).trim());
     assert.deepEqual(s.statuses.map((x) => [x.name, x.restartCount]), [['app', 0]]);
+    const served = JSON.parse(await kubeletGet(n.host.ip, 10255, '/pods'));
+    assert.deepEqual(served.items.map((p: Obj) => p.metadata.name), [pod], 'the read-only port lists the pods bound here');
   }
 });
 
@@ -253,4 +259,20 @@ test('a restarted dockerd re-adopts running containers by pid and pid start time
   const after2 = await running(n, 'web-2', (x) => x.statuses[0]!.restartCount === s.statuses[0]!.restartCount + 1);
   assert.equal(after2.containers[0]!.id, sandbox!.id);
   assert.ok(n.alive(app!.pid), 'dockerd did not kill a pid it no longer owns');
+});
+
+test('a 1.6 kubelet registers a new Node with the taints of --register-with-taints', { timeout: 120_000 }, async () => {
+  const n = nodes.host2!;
+  await n.stopKubelet();
+  await api('DELETE', '/api/v1/nodes/host2');
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--register-with-taints=dedicated=db:NoSchedule,spot:PreferNoSchedule']));
+  const node = await waitFor('node host2 registered again', async () => {
+    const r = await sim.api('GET', '/api/v1/nodes/host2');
+    return r.status === 200 ? r.body : undefined;
+  });
+  assert.deepEqual(node.spec.taints, [
+    { key: 'dedicated', value: 'db', effect: 'NoSchedule' },
+    { key: 'spot', value: '', effect: 'PreferNoSchedule' },
+  ]);
+  assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.6.13');
 });
