@@ -208,8 +208,9 @@ test('on a fleet host, a wrong-version flag fails the systemd unit with pflag\'s
       { unit: 'kubelet16', exec: '/opt/k8s-1.6/bin/kubelet --kubeconfig=/etc/kubernetes/kubelet.conf --require-kubeconfig --experimental-cgroups-per-qos=true', message: 'unknown flag: --experimental-cgroups-per-qos' },
     ];
     for (const c of cases) {
-      // the daemonless systemctl sees the main process die at once and fails the start
-      assert.match(fleet.exec('host1', unitScript(c.unit, c.exec)).stdout, /start-rc=[1-9]/, `${c.unit} start must fail`);
+      // `systemctl start` itself may return 0 here: the daemonless systemctl looks at the main
+      // process only briefly, and a loaded machine starts node slower than that; the state below is what counts
+      fleet.exec('host1', unitScript(c.unit, c.exec));
       // the same command line run by hand on the host: pflag's exit code
       assert.equal(fleet.exec('host1', `${c.exec} 2>/dev/null`).rc, 2);
     }
@@ -217,12 +218,14 @@ test('on a fleet host, a wrong-version flag fails the systemd unit with pflag\'s
     const proxyArgs = `--master=http://${host.ip}:1 --hostname-override=host1 --healthz-bind-address=${host.ip}`;
     assert.match(fleet.exec('host1', unitScript('proxy15', `/opt/k8s-1.5/bin/kube-proxy ${proxyArgs} --healthz-port=20249`)).stdout, /start-rc=0/);
     assert.match(fleet.exec('host1', unitScript('proxy16', `/opt/k8s-1.6/bin/kube-proxy ${proxyArgs} --healthz-port=20250`)).stdout, /start-rc=0/);
-    await sleep(2500);
+    const logOf = (unit: string): string => fleet.exec('host1', `cat /var/log/journal/${unit}.service.log 2>/dev/null`).stdout;
+    for (let waited = 0; waited < 20_000 && !cases.every((c) => logOf(c.unit).includes(c.message)); waited += 200) await sleep(200);
+    await sleep(1000); // let the proxies' units settle too
     for (const c of cases) {
       const state = fleet.exec('host1', `systemctl is-active ${c.unit}`);
       assert.equal(state.stdout.trim(), 'failed', `${c.unit} must not be running`);
       assert.equal(state.rc, 3);
-      const logText = fleet.exec('host1', `cat /var/log/journal/${c.unit}.service.log`).stdout;
+      const logText = logOf(c.unit);
       assert.match(logText, new RegExp(`^${c.message}$`, 'm'), `${c.unit} log: ${logText.slice(0, 300)}`);
       // `[/]` so pgrep does not find the shell running this very command line
       assert.equal(fleet.exec('host1', `pgrep -f '[/]opt/k8s-1.${c.unit === 'kubelet15' ? 5 : 6}/bin/kubelet'`).rc, 1, 'no kubelet process left');
