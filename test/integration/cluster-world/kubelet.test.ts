@@ -112,7 +112,8 @@ before(async () => {
     n.put(join(rel, '16', 'kubelet'), KUBELET.v16);
     n.put(join(rel, '16p', 'kubelet'), KUBELET.patched);
     n.put(sim.kubeconfig, '/etc/kubernetes/kubelet.conf', 0o600);
-    await n.startDockerd('/usr/bin/dockerd');
+    // host2's docker keeps containers across its own restarts (--live-restore); host1's stops them, Docker's default
+    await n.startDockerd('/usr/bin/dockerd', h.name === 'host2' ? ['--live-restore'] : []);
     nodes[h.name] = n;
   }
 });
@@ -241,7 +242,7 @@ test('a 1.6 kubelet refuses to start when its cgroup driver differs from docker\
   assert.match(r.stderr, /misconfiguration: kubelet cgroup driver: "systemd" is different from docker cgroup driver: "cgroupfs"/);
 });
 
-test('a restarted dockerd re-adopts running containers by pid and pid start time, never a recycled pid', { timeout: 120_000 }, async () => {
+test('a restarted dockerd (--live-restore) re-adopts running containers by pid and pid start time, never a recycled pid', { timeout: 120_000 }, async () => {
   const n = nodes.host2!;
   const s = await running(n, 'web-2');
   const [sandbox, app] = s.containers;
@@ -251,7 +252,7 @@ test('a restarted dockerd re-adopts running containers by pid and pid start time
   // the app's record now names a pid whose start time is not its container's: a recycled pid
   const record = n.path(`/var/lib/dockerd-standin/containers/${app!.id}/config.json`);
   writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), pidStart: '1' }));
-  await n.startDockerd('/usr/bin/dockerd');
+  await n.startDockerd('/usr/bin/dockerd', ['--live-restore']);
   const sb = await n.docker.inspect(sandbox!.id);
   assert.deepEqual([sb.running, sb.pid, sb.startedAt], [true, sandbox!.pid, sandbox!.startedAt], 'the sandbox is re-adopted as it was');
   assert.equal((await n.docker.inspect(app!.id)).running, false, 'a pid with another start time is not the container');
@@ -275,4 +276,16 @@ test('a 1.6 kubelet registers a new Node with the taints of --register-with-tain
     { key: 'spot', value: '', effect: 'PreferNoSchedule' },
   ]);
   assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.6.13');
+});
+
+test('stopping dockerd without --live-restore stops its containers; the kubelet re-creates them once docker is back', { timeout: 120_000 }, async () => {
+  const n = nodes.host1!;
+  const s = await running(n, 'web-1');
+  const dockerdPid = Number(readFileSync(n.path('/run/docker.pid'), 'utf8'));
+  n.sh(`kill ${dockerdPid}`);
+  await waitFor('dockerd to exit', async () => (n.alive(dockerdPid) ? undefined : true));
+  for (const c of s.containers) assert.ok(!n.alive(c.pid), `container process ${c.pid} stopped with the daemon`);
+  await n.startDockerd('/usr/bin/dockerd');
+  const after1 = await running(n, 'web-1', (x) => x.statuses[0]!.restartCount === s.statuses[0]!.restartCount + 1);
+  assert.ok(after1.containers.every((c) => !s.containers.some((b) => b.id === c.id)), 'new containers');
 });

@@ -49,4 +49,5 @@ test('dockerd parses Docker 1.12 flags: exec-opt cgroup driver, unix sockets onl
   assert.throws(() => parseDockerdFlags(['--exec-opt', 'native.cgroupdriver=foo']), FlagError);
   assert.throws(() => parseDockerdFlags(['-H', 'tcp://0.0.0.0:2375']), FlagError);
   assert.equal(parseDockerdFlags(['--version']).version, true);
+  assert.deepEqual([parseDockerdFlags(['--live-restore']).liveRestore, parseDockerdFlags([]).liveRestore], [true, false]);
 });

@@ -116,6 +116,13 @@ export class Engine {
     return true;
   }
 
+  /** Docker's shutdown without --live-restore: stop every running container (in parallel, each its grace). */
+  async stopAll(graceSeconds: number): Promise<number> {
+    const up = this.all().filter((c) => c.running);
+    await Promise.all(up.map((c) => this.stop(c.id, graceSeconds)));
+    return up.length;
+  }
+
   async remove(ref: string, force: boolean): Promise<void> {
     const c = this.find(ref);
     if (c.running && !force) throw new EngineError(409, `You cannot remove a running container ${c.id}. Stop the container before attempting removal or use -f`);

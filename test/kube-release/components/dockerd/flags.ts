@@ -10,6 +10,8 @@ export interface DockerdFlags {
   execOpts: string[];
   cgroupDriver: string;
   debug: boolean;
+  /** keep containers running when the daemon stops (Docker's default is to stop them) */
+  liveRestore: boolean;
   version: boolean;
 }
 
@@ -17,14 +19,14 @@ export interface DockerdFlags {
 export const DOCKER_VERSION_LINE = 'Docker version 1.12.6, build 78d1802';
 
 const VALUE_FLAGS: Record<string, string> = { '-H': 'host', '--host': 'host', '-g': 'graph', '--graph': 'graph', '-p': 'pidfile', '--pidfile': 'pidfile', '--exec-opt': 'exec-opt', '--log-level': 'log-level', '-l': 'log-level', '--storage-driver': 's', '-s': 's', '--iptables': 'b', '--ip-masq': 'b', '--bridge': 'x', '-b': 'x', '--mtu': 'x', '--insecure-registry': 'x', '--registry-mirror': 'x', '--log-driver': 'x', '--log-opt': 'x' };
-const BOOL_FLAGS: Record<string, string> = { '-D': 'debug', '--debug': 'debug', '-v': 'version', '--version': 'version', '--selinux-enabled': 'x', '--live-restore': 'x' };
+const BOOL_FLAGS: Record<string, string> = { '-D': 'debug', '--debug': 'debug', '-v': 'version', '--version': 'version', '--selinux-enabled': 'x', '--live-restore': 'live-restore' };
 
 /** Thrown for a command line Docker would refuse; main prints it and exits 125. */
 export class FlagError extends Error {}
 
 /** Parse dockerd's argv (`--x=v`, `--x v`, bools bare or `=true/false`). */
 export function parseDockerdFlags(argv: string[]): DockerdFlags {
-  const out: DockerdFlags = { hosts: [], graph: '/var/lib/dockerd-standin', pidfile: '/var/run/docker.pid', execOpts: [], cgroupDriver: '', debug: false, version: false };
+  const out: DockerdFlags = { hosts: [], graph: '/var/lib/dockerd-standin', pidfile: '/var/run/docker.pid', execOpts: [], cgroupDriver: '', debug: false, liveRestore: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === 'daemon' && i === 0) continue; // `docker daemon` spelling
@@ -36,6 +38,7 @@ export function parseDockerdFlags(argv: string[]): DockerdFlags {
       if (inline !== undefined && !['true', 'false'].includes(inline)) throw new FlagError(`invalid boolean value "${inline}" for ${name}`);
       if (BOOL_FLAGS[name] === 'debug') out.debug = on;
       if (BOOL_FLAGS[name] === 'version') out.version = on;
+      if (BOOL_FLAGS[name] === 'live-restore') out.liveRestore = on;
       continue;
     }
     const key = VALUE_FLAGS[name];

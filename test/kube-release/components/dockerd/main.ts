@@ -1,7 +1,8 @@
 // dockerd stand-in: `dockerd [-H unix:///var/run/docker.sock] [--exec-opt native.cgroupdriver=systemd]
 // [-g /var/lib/dockerd-standin]`. Serves the Docker API slice of http-api.ts on its unix
-// socket(s); containers are detached processes that outlive the daemon; SIGTERM stops the
-// daemon only (as with live-restore, the containers stay up; not modelled: stop-on-exit).
+// socket(s); containers are detached processes that outlive a crashed daemon and are
+// re-adopted on restart. SIGTERM stops every running container first, as Docker does, unless
+// --live-restore (then they keep running, as with Docker's live restore).
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -56,15 +57,14 @@ export async function main(argv: string[]): Promise<void> {
   log('info', `Docker daemon commit=78d1802 graphdriver=overlay version=1.12.6`);
   const reaper = setInterval(() => engine.reap(), 1000);
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      log('info', 'Processing signal \'terminated\'');
-      clearInterval(reaper);
-      for (const s of servers) s.close();
-      rmSync(flags.pidfile, { force: true });
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
   });
+  log('info', "Processing signal 'terminated'");
+  clearInterval(reaper);
+  for (const s of servers) s.close();
+  if (flags.liveRestore) log('info', 'live-restore enabled: leaving running containers up');
+  else log('info', `stopped ${await engine.stopAll(10)} running container(s) on shutdown`);
+  rmSync(flags.pidfile, { force: true });
   process.exit(0);
 }
