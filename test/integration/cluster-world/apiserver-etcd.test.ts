@@ -6,11 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildRelease } from '../../kube-release/build.js';
+import { EtcdClient } from '../../kube-release/components/apiserver/etcd-client.js';
+import { startCompactor } from '../../kube-release/components/apiserver/compactor.js';
 import { apiCall, makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
 
 const ETCD_IPS = ['127.41.0.1', '127.41.0.2', '127.41.0.3'];
@@ -239,6 +241,30 @@ test('1.6 with RBAC and --anonymous-auth: anonymous may read /healthz and discov
   assert.equal(denied.status, 403);
   assert.match(JSON.parse(denied.body).message, /system:anonymous/);
   await a.stop();
+});
+
+test('the apiservers\' compactor: rounds shared through compact_rev_key, each compacting to the revision seen one round before', async () => {
+  const tls = { endpoints: etcd.endpoints, ca: readFileSync(join(etcd.pki, 'ca.crt')), cert: readFileSync(join(etcd.pki, 'client.crt')), key: readFileSync(join(etcd.pki, 'client.key')) };
+  const clients = [new EtcdClient(tls), new EtcdClient(tls)];
+  const compacted: number[] = [];
+  const log = { info: (m: string) => compacted.push(Number(/\((\d+)\)/.exec(m)![1])), error: () => undefined };
+  const head = async (): Promise<number> => Number(JSON.parse((await etcd.etcdctl(['endpoint', 'status', '-w', 'json'])).stdout)[0].Status.header.revision);
+  const before = await head();
+  const stops = clients.map((c) => startCompactor(c, 700, log)); // two apiservers, 700 ms rounds instead of 10 min
+  try {
+    await until('two compactions', async () => (compacted.length >= 2 ? true : undefined), 20_000);
+  } finally {
+    stops.forEach((stop) => stop());
+    clients.forEach((c) => c.close());
+  }
+  assert.ok(compacted.every((rev) => rev >= before), `compacted only revisions seen after start (${compacted} vs ${before})`);
+  assert.equal(new Set(compacted).size, compacted.length, 'each round compacts once, whichever apiserver wins it');
+  const last = Math.max(...compacted);
+  assert.ok(last - 1 >= before, 'a revision only this compactor can have removed');
+  const old = await etcd.etcdctl(['get', '/registry/configmaps/default/shared-1', `--rev=${last - 1}`]);
+  assert.match(old.stderr, /required revision has been compacted/);
+  const key = JSON.parse((await etcd.etcdctl(['get', 'compact_rev_key', '-w', 'json'])).stdout).kvs[0];
+  assert.ok(Number(key.version) >= 3, 'its version counts the rounds');
 });
 
 test('killing one apiserver, then an etcd member, leaves the other apiserver serving', async () => {

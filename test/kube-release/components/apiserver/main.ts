@@ -11,6 +11,7 @@ import { caFromFlag, keyPairFromFlags } from '../../runtime/files.js';
 import { makeApiHandler, sendJson, statusBody } from './api-handler.js';
 import { authenticate, isDiscoveryPath } from './authn.js';
 import { reconcileMasterObjects } from './bootstrap.js';
+import { COMPACT_INTERVAL_MS, startCompactor } from './compactor.js';
 import { EtcdClient } from './etcd-client.js';
 import { EtcdStore } from './etcd-store.js';
 import { resolveOptions } from './options.js';
@@ -87,9 +88,11 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
   };
   reconcile();
   const timer = setInterval(reconcile, 10_000);
+  const stopCompactor = startCompactor(etcd, COMPACT_INTERVAL_MS, log);
 
   const stop = (): void => {
     clearInterval(timer);
+    stopCompactor();
     log.info('Received termination signal, shutting down');
     for (const s of servers) s.close();
     etcd.close();
