@@ -289,3 +289,11 @@ test('stopping dockerd without --live-restore stops its containers; the kubelet 
   const after1 = await running(n, 'web-1', (x) => x.statuses[0]!.restartCount === s.statuses[0]!.restartCount + 1);
   assert.ok(after1.containers.every((c) => !s.containers.some((b) => b.id === c.id)), 'new containers');
 });
+
+test('a deleted pod\'s containers are stopped and removed by its kubelet', { timeout: 60_000 }, async () => {
+  const n = nodes.host1!;
+  const s = await running(n, 'web-1');
+  await api('DELETE', '/api/v1/namespaces/default/pods/web-1');
+  await waitFor('web-1 containers removed', async () => ((await n.docker.listAll()).some((c) => c.labels['io.kubernetes.pod.uid'] === s.uid) ? undefined : true));
+  for (const c of s.containers) assert.ok(!n.alive(c.pid), `container process ${c.pid} ended`);
+});
