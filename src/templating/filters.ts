@@ -1,11 +1,13 @@
 // Ansible's everyday Jinja2 filters, with Python's semantics where playbooks depend on them.
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseYaml as parseAnsibleYaml } from '../playbook/yaml-source.js';
 import { TemplateError } from '../cli/errors.js';
 import { quote } from '../connections/shell-quote.js';
 import { pyJson, pyStr } from './python-repr.js';
-import { pyNiceYaml } from './python-yaml-dump.js';
+import { pyNiceYaml, pyYaml } from './python-yaml-dump.js';
 import { MORE_FILTERS } from './more-filters.js';
+import { NUMBER_FILTERS } from './python-number-filters.js';
+import { isPyFloat, isPyNumber } from './python-float.js';
 import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
@@ -14,6 +16,7 @@ type Fn = (...args: any[]) => unknown;
 /** Python truthiness, with Ansible's boolean strings for `bool`. */
 export function truthy(v: unknown): boolean {
   if (isUndefined(v) || v === null || v === false || v === 0 || v === '') return false;
+  if (v instanceof Number) return v.valueOf() !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object') return Object.keys(v as object).length > 0;
   return true;
@@ -151,10 +154,11 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     join: (v: unknown, sep = '') => (Array.isArray(v) ? v.map(pyStr).join(sep) : String(v)),
     to_json: (v: unknown, indent?: number, sortKeys = false) => pyJson(v, indent ?? undefined, Boolean(sortKeys)),
     to_nice_json: (v: unknown, indent = 4, sortKeys = true) => pyJson(v, indent, Boolean(sortKeys)),
-    to_yaml: (v: unknown) => stringifyYaml(v, { collectionStyle: 'flow' }),
+    to_yaml: (v: unknown, indent = 2) => pyYaml(v, indent),
     to_nice_yaml: (v: unknown, indent = 4) => pyNiceYaml(v, indent),
     from_json: (v: unknown) => JSON.parse(String(v)),
-    from_yaml: (v: unknown) => parseYaml(String(v), { version: '1.1' }),
+    // yaml.safe_load: PyYAML's YAML 1.1 resolvers, as Drover's playbook loader ('1e3' is text, y stays y)
+    from_yaml: (v: unknown) => (typeof v === 'string' || v instanceof String ? parseAnsibleYaml(String(v), '<from_yaml>') : v),
     b64encode: (v: unknown) => Buffer.from(String(v), 'utf8').toString('base64'),
     b64decode: (v: unknown) => Buffer.from(String(v), 'base64').toString('utf8'),
     regex_replace: (v: unknown, pattern = '', repl = '', ignorecase = false, multiline = false) =>
@@ -238,7 +242,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       const p = style === 'c' ? '// ' : '# ';
       return `#\n${String(v).split('\n').map((l) => `${p}${l}`).join('\n')}\n#`.replace(/^#\n/, p.trim() === '#' ? '#\n' : '');
     },
-    type_debug: (v: unknown) => (v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : 'dict'),
+    type_debug: (v: unknown) => (v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : isPyNumber(v) ? (isPyFloat(v) ? 'float' : 'int') : 'dict'),
     splitext: (v: unknown) => {
       const s = String(v);
       const i = s.lastIndexOf('.');
@@ -247,7 +251,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
-  Object.assign(f, TEXT_FILTERS, MORE_FILTERS);
+  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

@@ -2,6 +2,7 @@
 // hands them over as one trailing object, which positional filters took as their first
 // optional parameter, silently. Each filter's Python signature maps them to positions.
 import { TemplateError } from '../cli/errors.js';
+import { NUMBER_FILTER_PARAMS } from './python-number-filters.js';
 
 /** Parameter names after the value, in Ansible's/Jinja's order, per filter. */
 export const FILTER_PARAMS: Record<string, string[]> = {
@@ -31,6 +32,7 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   regex_escape: ['re_type'],
   extract: ['container', 'morekeys'],
   subelements: ['subelements', 'skip_missing'],
+  ...NUMBER_FILTER_PARAMS,
 };
 
 /** Wrap a filter so keyword arguments land in their positions; unknown keywords are errors. */

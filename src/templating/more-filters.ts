@@ -1,6 +1,7 @@
 // Filters real playbooks use that Drover lacked: Jinja's `format` (Python's % operator),
 // Ansible's `regex_escape`, `extract` (map('extract', hostvars)) and `subelements`.
 import { TemplateError } from '../cli/errors.js';
+import { numberOf } from './python-float.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { pyTuple } from './python-tuple.js';
 import { Undefined } from './undefined-value.js';
@@ -10,8 +11,8 @@ type Fn = (...args: any[]) => unknown;
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g;
 
 function asNumber(v: unknown, conv: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
+  const n = numberOf(v);
+  if (n !== undefined) return n;
   throw new TemplateError(`%${conv} format: a real number is required, not ${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : 'dict'}`);
 }
 

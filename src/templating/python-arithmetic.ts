@@ -4,6 +4,7 @@
 import { TemplateError } from '../cli/errors.js';
 import { pyPercentFormat } from './more-filters.js';
 import { pyTypeName } from './python-compare.js';
+import { arithmeticResult, isPyFloat, numberOf, pyFloat } from './python-float.js';
 import { isTuple } from './python-tuple.js';
 import { mustBeDefined, Undefined } from './undefined-value.js';
 
@@ -12,9 +13,7 @@ function operand(v: unknown): unknown {
   return v instanceof String ? String(v) : v;
 }
 
-function asNumber(v: unknown): number | undefined {
-  return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
-}
+const asNumber = numberOf;
 
 function repeat(seq: string | unknown[], times: number): string | unknown[] {
   if (typeof seq === 'string') return times > 0 ? seq.repeat(times) : '';
@@ -29,7 +28,7 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   b = operand(b);
   const x = asNumber(a);
   const y = asNumber(b);
-  if (x !== undefined && y !== undefined) return x + y;
+  if (x !== undefined && y !== undefined) return arithmeticResult(x + y, a, b);
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (typeof a === 'string' || Array.isArray(a)) throw new TemplateError(`can only concatenate ${pyTypeName(a)} (not "${pyTypeName(b)}") to ${pyTypeName(a)}`);
@@ -42,11 +41,11 @@ export function pyMul(a: unknown, b: unknown): unknown {
   b = operand(b);
   const x = asNumber(a);
   const y = asNumber(b);
-  if (x !== undefined && y !== undefined) return x * y;
+  if (x !== undefined && y !== undefined) return arithmeticResult(x * y, a, b);
   const [seq, times] = typeof a === 'string' || Array.isArray(a) ? [a, b] : [b, a];
   if (typeof seq === 'string' || Array.isArray(seq)) {
     const n = asNumber(times);
-    if (n !== undefined && Number.isInteger(n)) return repeat(seq, n);
+    if (n !== undefined && !isPyFloat(times)) return repeat(seq, n);
     throw new TemplateError(`can't multiply sequence by non-int of type '${pyTypeName(times)}'`);
   }
   throw new TemplateError(`unsupported operand type(s) for *: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
@@ -65,22 +64,26 @@ function nonZero(y: number, what: string): void {
 
 /** Python's a - b (numbers only). */
 export function pySub(a: unknown, b: unknown): number {
-  const [x, y] = numbers('-', operand(a), operand(b));
-  return x - y;
+  a = operand(a);
+  b = operand(b);
+  const [x, y] = numbers('-', a, b);
+  return arithmeticResult(x - y, a, b);
 }
 
 /** Python's a / b: numbers only, dividing by zero is an error (JavaScript gave Infinity). */
 export function pyDiv(a: unknown, b: unknown): number {
   const [x, y] = numbers('/', operand(a), operand(b));
   nonZero(y, 'division by zero');
-  return x / y;
+  return pyFloat(x / y);
 }
 
 /** Python's a // b: floor division, by zero an error. */
 export function pyFloorDiv(a: unknown, b: unknown): number {
-  const [x, y] = numbers('//', operand(a), operand(b));
-  nonZero(y, 'integer division or modulo by zero');
-  return Math.floor(x / y);
+  a = operand(a);
+  b = operand(b);
+  const [x, y] = numbers('//', a, b);
+  nonZero(y, isPyFloat(a) || isPyFloat(b) ? 'float divmod()' : 'integer division or modulo by zero');
+  return arithmeticResult(Math.floor(x / y), a, b);
 }
 
 /** Python's a % b: the result takes the divisor's sign; a string on the left is %-formatting. */
@@ -89,16 +92,27 @@ export function pyMod(a: unknown, b: unknown): unknown {
   b = operand(b);
   if (typeof a === 'string') return pyPercentFormat(a, Array.isArray(b) && isTuple(b) ? b : b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : [b]);
   const [x, y] = numbers('%', a, b);
-  nonZero(y, 'integer division or modulo by zero');
+  nonZero(y, isPyFloat(a) || isPyFloat(b) ? 'float modulo' : 'integer division or modulo by zero');
   const r = x % y;
-  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  return arithmeticResult(r !== 0 && r < 0 !== y < 0 ? r + y : r, a, b);
 }
 
 /** Python's a ** b: numbers only; 0 ** -1 is an error. */
 export function pyPow(a: unknown, b: unknown): number {
-  const [x, y] = numbers('** or pow()', operand(a), operand(b));
+  a = operand(a);
+  b = operand(b);
+  const [x, y] = numbers('** or pow()', a, b);
   if (x === 0 && y < 0) throw new TemplateError('0.0 cannot be raised to a negative power');
-  return x ** y;
+  // an int to a negative int power is a float in Python (2 ** -1 is 0.5, 1 ** -1 is 1.0)
+  return y < 0 ? pyFloat(x ** y) : arithmeticResult(x ** y, a, b);
+}
+
+/** Python's unary minus and plus: numbers only (JavaScript turned -'a' into NaN). */
+export function pyNeg(a: unknown, sign = -1): number {
+  a = operand(a);
+  const x = asNumber(a);
+  if (x === undefined) throw new TemplateError(`bad operand type for unary ${sign < 0 ? '-' : '+'}: '${pyTypeName(a)}'`);
+  return isPyFloat(a) ? pyFloat(sign * x) : typeof a === 'boolean' ? sign * x : sign < 0 ? -x || 0 : x;
 }
 
 /** Patch the nunjucks compiler (once per process) so + and * follow Python. */
@@ -127,4 +141,13 @@ export function installPythonArithmetic(nunjucksModule: any): void {
   proto.compileFloorDiv = call('pyFloorDiv');
   proto.compileMod = call('pyMod');
   proto.compilePow = call('pyPow');
+  runtime.pyNeg = pyNeg;
+  const unary = (sign: number) =>
+    function (this: any, node: any, frame: unknown): void {
+      this._emit('runtime.pyNeg(');
+      this.compile(node.target, frame);
+      this._emit(`, ${sign})`);
+    };
+  proto.compileNeg = unary(-1);
+  proto.compilePos = unary(1);
 }

@@ -2,6 +2,7 @@
 // compares identity, so `el == []` was false), comparisons chain (1 < x < 5), ordering is
 // lexicographic for lists and refuses mixed types, and `in` tests membership by value.
 import { TemplateError } from '../cli/errors.js';
+import { isPyFloat, isPyNumber, numberOf } from './python-float.js';
 import { mustBeDefined, Undefined } from './undefined-value.js';
 
 function defined(v: unknown): unknown {
@@ -9,18 +10,16 @@ function defined(v: unknown): unknown {
 }
 
 function isDict(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String) && !(v instanceof Number);
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
-}
+const num = numberOf;
 
 /** Python's type name, for error messages. */
 export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (isPyNumber(v)) return isPyFloat(v) ? 'float' : 'int';
   if (typeof v === 'string' || v instanceof String) return 'str';
   return Array.isArray(v) ? 'list' : 'dict';
 }
@@ -55,7 +54,8 @@ function order(op: string, a: unknown, b: unknown): number {
   throw new TemplateError(`'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
-function compare(op: string, a: unknown, b: unknown): boolean {
+/** Python's `a <op> b` for one comparison operator (==, !=, <, <=, >, >=). */
+export function templateCompare(op: string, a: unknown, b: unknown): boolean {
   if (op === '==' || op === '===') return pyEq(a, b);
   if (op === '!=' || op === '!==') return !pyEq(a, b);
   const c = order(op, defined(a), defined(b));
@@ -82,7 +82,7 @@ export function installPythonCompare(nunjucksModule: any): void {
     let left = first;
     for (let i = 0; i < rest.length; i += 2) {
       const right = (rest[i + 1] as () => unknown)();
-      if (!compare(rest[i] as string, left, right)) return false;
+      if (!templateCompare(rest[i] as string, left, right)) return false;
       left = right;
     }
     return true;

@@ -1,5 +1,6 @@
 // Python's str()/repr() and json.dumps() shapes, because Ansible renders values that way:
 // `{{ [1, 'a'] }}` inside a string prints "[1, 'a']", to_json prints '{"a": 1}'.
+import { isPyFloat, pyFloatRepr } from './python-float.js';
 import { isTuple } from './python-tuple.js';
 
 function reprString(s: string): string {
@@ -12,7 +13,9 @@ export function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (isPyFloat(v)) return pyFloatRepr(v as number);
+  // an int past 1e21 would print in exponent form
+  if (typeof v === 'number') return Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
   if (typeof v === 'string' || v instanceof String) return reprString(String(v));
   if (Array.isArray(v)) return isTuple(v) ? `(${v.map(pyRepr).join(', ')}${v.length === 1 ? ',' : ''})` : `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
@@ -30,7 +33,9 @@ export function pyStr(v: unknown): string {
 export function pyJson(v: unknown, indent?: number, sortKeys = false, level = 0): string {
   if (v === undefined || v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
+  if (isPyFloat(v)) return jsonFloat(v as number);
+  if (typeof v === 'number') return Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
+  if (typeof v === 'boolean') return JSON.stringify(v);
   const pad = indent !== undefined ? '\n' + ' '.repeat(indent * (level + 1)) : '';
   const end = indent !== undefined ? '\n' + ' '.repeat(indent * level) : '';
   const sep = indent !== undefined ? ',' : ', ';
@@ -45,4 +50,12 @@ export function pyJson(v: unknown, indent?: number, sortKeys = false, level = 0)
     return `{${pad}${entries.map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x, indent, sortKeys, level + 1)}`).join(sep + pad)}${end}}`;
   }
   return JSON.stringify(String(v));
+}
+
+/** json.dumps of a float: its repr, with JavaScript's names for the non-finite ones. */
+function jsonFloat(v: number): string {
+  const n = v.valueOf();
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  return pyFloatRepr(n === 0 || Number.isInteger(n) ? (new Number(n) as number) : n);
 }

@@ -8,6 +8,7 @@ import { installSafeCallLabels } from './call-labels.js';
 import { installDictLiterals } from './dict-literals.js';
 import { isTuple } from './python-tuple.js';
 import { installForIf } from './for-if.js';
+import { installIfCondition } from './if-condition.js';
 import { installForIterable } from './for-iterable.js';
 import { installLoopVariables } from './loop-variables.js';
 import { withKeywords } from './keyword-arguments.js';
@@ -15,10 +16,12 @@ import { callLookup } from './lookups/call-lookup.js';
 import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
+import { installPythonNumberLiterals } from './python-number-literal.js';
 import { installPythonCompare } from './python-compare.js';
 import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
+import { isPyNumber } from './python-float.js';
 import { isRawMapping } from './raw-mapping.js';
 import { MORE_STRING_METHODS } from './python-str-methods.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
@@ -85,8 +88,10 @@ function patchRuntime(): void {
   nunjucks.installJinjaCompat();
   installPythonTruthiness(nunjucks);
   installPythonStringLiterals(nunjucks);
+  installPythonNumberLiterals(nunjucks);
   installNestedBraces(nunjucks);
   installForIf(nunjucks);
+  installIfCondition(nunjucks);
   installForIterable(nunjucks);
   installLoopVariables(nunjucks);
   installTestArguments(nunjucks);
@@ -151,6 +156,7 @@ function patchRuntime(): void {
     // Ansible's _ansible_finalize: a None printed by {{ }} is '' (inside a list it is still None)
     if (val === null) return '';
     if (typeof val === 'boolean') return val ? 'True' : 'False';
+    if (typeof val === 'number') return pyRepr(val);
     if (Array.isArray(val) || (typeof val === 'object' && val !== null && !(val instanceof String))) return pyRepr(val);
     return suppress.call(this, val, autoescape);
   };
@@ -339,7 +345,7 @@ class NunjucksTemplar implements Templar {
     const only = SINGLE_VAR.exec(source);
     if (only && Object.prototype.hasOwnProperty.call(vars, only[1]!)) {
       const v = vars[only[1]!];
-      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+      if (v === null || typeof v === 'boolean' || isPyNumber(v)) return v;
     }
     source = escapeBackslashes(source);
     const trailing = /\n*$/.exec(source)![0].length;
@@ -377,10 +383,17 @@ class NunjucksTemplar implements Templar {
     if (Array.isArray(condition)) return condition.every((c) => this.isTrue(c, vars));
     if (typeof condition === 'boolean') return condition;
     if (condition === null || condition === undefined) return false;
-    if (typeof condition === 'number') return condition !== 0;
+    if (isPyNumber(condition)) return condition.valueOf() !== 0;
     let expr = String(condition).trim();
     const m = SINGLE_EXPR.exec(expr);
     if (m) expr = m[1]!.trim();
+    // Ansible renders `{% if <condition> %}`, where a bare inline if is a syntax error
+    // (nunjucks' if also refuses Jinja's tuple `a, b`, so only that error is taken)
+    try {
+      this.compile(`{% if ${expr} %}{% endif %}`);
+    } catch (err) {
+      if (/got 'if'/.test(String((err as Error).message))) throw err;
+    }
     const v = this.evaluate(expr, vars);
     if (typeof v === 'string') {
       const s = v.trim().toLowerCase();

@@ -1,6 +1,7 @@
 // Jinja2/Ansible tests (`x is defined`, `result is failed`, `v is version('1.6', '>=')`).
 import { isUndefined } from './undefined-value.js';
 import { pyRegex } from './filters.js';
+import { PYTHON_TESTS } from './python-tests.js';
 
 type Test = (value: unknown, ...args: any[]) => boolean;
 
@@ -67,7 +68,6 @@ export const TESTS: Record<string, Test> = {
   mapping: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   sequence: (v) => Array.isArray(v) || typeof v === 'string',
   iterable: (v) => Array.isArray(v) || typeof v === 'string' || (typeof v === 'object' && v !== null),
-  list: (v) => Array.isArray(v),
   truthy: (v) => Boolean(v) && !(Array.isArray(v) && v.length === 0),
   falsy: (v) => !v || (Array.isArray(v) && v.length === 0),
   in: (v, container: unknown) => (Array.isArray(container) ? container.includes(v) : typeof container === 'string' ? container.includes(String(v)) : container !== null && typeof container === 'object' ? String(v) in (container as object) : false),
@@ -81,6 +81,7 @@ export const TESTS: Record<string, Test> = {
   lower: (v) => String(v) === String(v).toLowerCase(),
   upper: (v) => String(v) === String(v).toUpperCase(),
   abs: (v) => String(v).startsWith('/'),
+  ...PYTHON_TESTS,
   subset: (v, other: unknown[]) => (v as unknown[]).every((x) => other.includes(x)),
   superset: (v, other: unknown[]) => other.every((x) => (v as unknown[]).includes(x)),
 };

@@ -253,3 +253,31 @@ test('groupby gives (grouper, items) pairs sorted by the attribute, as Jinja2', 
   const templates = ["{% for t, ds in disks | groupby('type') %}{{ t }}={{ ds | map(attribute='dev') | join(',') }};{% endfor %}"];
   assert.deepEqual([...divergencesFrom(exprs.map((e) => `{{ ${e} }}`), ['value', 'text'], vars), ...divergencesFrom(templates, ['text'], vars)], []);
 });
+
+test('floats stay floats: 4 / 2 is 2.0, float literals, float(), round, * and + with a float, repr of 1e-06 and 1e+16, to_json/to_yaml/string/~', () => {
+  const exprs = ['{{ 4 / 2 }}', '{{ 2.0 }}', '{{ -0.0 }}', '{{ 3 | float }}', "{{ '2' | float }}", "{{ 'x' | float }}", '{{ 2.5 | round }}', '{{ 3.5 | round }}', '{{ 2.4 | round(0, "ceil") }}', '{{ 2.675 | round(2) }}', '{{ 3 | round }}', '{{ 1 + 2.0 }}', '{{ f * 2 }}', '{{ 7.5 // 2 }}', '{{ 5 % 2.0 }}', '{{ 4 ** 0.5 }}', '{{ 2 ** -1 }}', '{{ 0.000001 }}', '{{ 10 ** 20 / 1 }}', '{{ [4 / 2, 3 / 2] }}', "{{ {'whole': 4 / 2} }}", '{{ (4 / 2) | to_json }}', '{{ (4 / 2) | string }}', "{{ (4 / 2) ~ '' }}", '{{ [1.0] | to_yaml }}', '{{ (4 / 2) is float }}', '{{ (4 / 2) is integer }}', '{{ (4 / 2) | type_debug }}', '{{ nums | map("float") | list }}', '{{ nums | sum / nums | length }}', '{{ (4 / 2) | int }}', '{{ 2.0 == 2 }}', '{{ not 0.0 }}', '{{ - -1 }}', '{{ -(4 / 2) }}'];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text'], { ...SHARED_VARS, f: 2.5 }), []);
+});
+
+test("number literals as Jinja's: 1e3, 1.5e-3, 1E2, 0x1f, 0o17, 0b101, 1_000; 007 and 5. are errors; a bare inline if is not a when: condition", () => {
+  const exprs = ['{{ 1e3 }}', '{{ 1.5e-3 }}', '{{ 1E2 }}', '{{ 1e-5 }}', '{{ 1.0e-5 }}', '{{ 0x1f }}', '{{ 0o17 }}', '{{ 0b101 }}', '{{ 1_000 }}', '{{ 007 }}', '{{ 5. }}', '{{ 1e16 + 0 }}', '{{ 1e300 * 1e10 }}', '{{ n / 1e3 }}'];
+  const conds = ['1e3 if n else 0.5', '(1 if n else 2) == 1', "ver is version '1.5', '>='"];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'], { ...SHARED_VARS, ver: '1.6' })], []);
+});
+
+test("numeric and sequence filters refuse what Python refuses ('a' | abs, none | length, true | list) and follow Python on the rest (int bases, sum start, max attribute, min of a string)", () => {
+  const exprs = ["{{ 'a' | abs }}", "{{ '42' | round }}", '{{ none | length }}', '{{ 42 | count }}', '{{ true | list }}', '{{ none | first }}', '{{ 2.5 | last }}', '{{ el | first }}', "{{ '' | last }}", "{{ ['a', 1] | sum }}", "{{ '0b101' | int(0, 2) }}", "{{ '0x1f' | int(base=16) }}", "{{ '1e3' | int }}", "{{ ' 3 ' | float }}", '{{ nums | sum(start=10) }}', "{{ [[1], [2]] | sum(start=[]) }}", "{{ users | sum(attribute='uid') }}", "{{ users | max(attribute='uid') }}", "{{ 'Hello World' | max }}", "{{ {'b': 1, 'a': 2} | min }}", "{{ {'b': 1, 'a': 2} | first }}", "{{ {'b': 1, 'a': 2} | list }}", "{{ ['b', 'A', 'a'] | max }}", '{{ -3 | abs }}', '{{ -2.0 | abs }}'];
+  const users = [{ name: 'alice', uid: 1001 }, { name: 'carol', uid: 1003 }, { name: 'bob', uid: 1002 }];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text'], { ...SHARED_VARS, users }), []);
+});
+
+test("tests with Python's types: a bool is a number, 0 is not lower, comparisons and divisibleby refuse mixed types, select('gt', 1) works", () => {
+  const exprs = ['{{ true is number }}', '{{ 0 is lower }}', '{{ none is lower }}', "{{ 'abc' is lower }}", "{{ 'ABC' is upper }}", "{{ 'abc' is gt 6 }}", '{{ [1, 2] is le 6 }}', "{{ 'abc' is divisibleby 3 }}", '{{ none is even }}', "{{ 6 is in 'abcd' }}", '{{ none is list }}', '{{ nums | select("gt", 1) | list }}', "{{ nums | select('lessthan', 3) | list }}", '{{ 4 is divisibleby 2 }}', "{{ {'a': 1} is mapping }}", '{{ 2.0 is number }}'];
+  const conds = ["'abc' is gt 6", 'n is odd', 'nums is not gt 1'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(conds, ['cond'])], []);
+});
+
+test("to_yaml writes PyYAML's default_flow_style=None (flat collections as [a, b] / {k: v}, wrapped past column 80); from_yaml reads with PyYAML's YAML 1.1 resolvers", () => {
+  const exprs = ["{{ {'a': 1, 'b': [1, 2]} | to_yaml }}", "{{ ['a', 'b'] | to_yaml }}", "{{ {'x': {'y': [1, {'z': 2}]}, 'a b': 'c,d'} | to_yaml }}", "{{ [['a', 'b,c'], {'k': 'v: w'}] | to_yaml }}", "{{ {'l': [], 'd': {}} | to_yaml }}", "{{ ['yes', 'x#y', 'a: b', '', 'x[1]'] | to_yaml }}", '{{ range(40) | list | to_yaml }}', "{{ 'a: 1\\nb: [x, y]' | from_yaml }}", "{{ 'a: 1e3' | from_yaml }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['text']), []);
+});

@@ -19,6 +19,8 @@ export function typedFromJs(v: unknown, depth = 0): Typed {
     return Number.isInteger(v) && !Object.is(v, -0) ? { t: 'int', v } : { t: 'float', v };
   }
   if (typeof v === 'bigint') return { t: 'int', v: String(v) };
+  // a whole Python float is a boxed Number in Drover's templar (src/templating/python-float.ts)
+  if (v instanceof Number) return { t: 'float', v: v.valueOf() };
   if (typeof v === 'string' || v instanceof String) return { t: 'str', v: String(v) };
   if (v instanceof Date) {
     const iso = v.toISOString();
