@@ -182,7 +182,7 @@ test('a 1.5 apiserver refuses the protobuf values a 1.6 one wrote, and will not 
   await old.stop();
 });
 
-test('pods: the apiserver neither schedules nor runs them; pods/binding assigns a node once; a bound pod is deleted gracefully', async () => {
+test('pods: the apiserver neither schedules nor runs them; pods/binding assigns a node once; a bound pod is deleted (or evicted) gracefully', async () => {
   const admin = { caFile: join(dir, 'kube-pki', 'ca.crt'), cert: join(dir, 'kube-pki', 'admin.crt'), key: join(dir, 'kube-pki', 'admin.key') };
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'busybox' }] } };
   await ok(kc[0]!, ['create', '--validate=false', '-f', manifest('pod', pod)]);
@@ -210,6 +210,19 @@ test('pods: the apiserver neither schedules nor runs them; pods/binding assigns 
   assert.match(await ok(kc[1]!, ['get', 'pod', 'p1']), /p1\s+0\/1\s+Terminating/);
   await ok(kc[1]!, ['delete', 'pod', 'p1', '--grace-period=0', '--force']);
   assert.match((await kubectl(kc[0]!, ['get', 'pod', 'p1'])).stderr, /pods "p1" not found/);
+  // eviction is a delete with the Eviction's options; a later delete may only shorten the grace period
+  await ok(kc[0]!, ['create', '--validate=false', '-f', manifest('pod3', { ...pod, metadata: { name: 'p3', namespace: 'default' }, spec: { ...pod.spec, nodeName: 'node-a' } })]);
+  const p3 = `https://${API_IPS[1]}:${API_PORT}/api/v1/namespaces/default/pods/p3`;
+  const evicted = await apiCall(`${p3}/eviction`, { ...admin, method: 'POST', body: { apiVersion: 'policy/v1beta1', kind: 'Eviction', metadata: { name: 'p3' }, deleteOptions: { gracePeriodSeconds: 5 } } });
+  assert.equal(evicted.status, 201, evicted.body);
+  const grace = async (): Promise<number> => Number((await ok(kc[0]!, ['get', 'pod', 'p3', '-o', 'jsonpath={.metadata.deletionGracePeriodSeconds}'])).trim());
+  assert.equal(await grace(), 5);
+  await apiCall(`${p3}?gracePeriodSeconds=30`, { ...admin, method: 'DELETE' });
+  assert.equal(await grace(), 5, 'not lengthened');
+  await apiCall(`${p3}?gracePeriodSeconds=1`, { ...admin, method: 'DELETE' });
+  assert.equal(await grace(), 1, 'shortened');
+  assert.equal((await apiCall(`${p3}?gracePeriodSeconds=0`, { ...admin, method: 'DELETE' })).status, 200);
+  assert.equal((await apiCall(p3, admin)).status, 404);
   const nowhere = await kubectl(kc[0]!, ['create', '--validate=false', '-f', manifest('pod-nowhere', { ...pod, metadata: { name: 'p2', namespace: 'nowhere' } })]);
   assert.match(nowhere.stderr, /namespaces "nowhere" not found/);
 });

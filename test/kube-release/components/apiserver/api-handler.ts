@@ -197,22 +197,15 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
     return statusBody(201, '', '');
   }
 
-  /** DELETE one object; a bound pod with a grace period is only marked for deletion. */
-  async function remove(t: Target, req: IncomingMessage, url: URL): Promise<Obj> {
-    const body = await readBody(req);
-    const grace = gracePeriod(url, body);
-    const expectRv = body.trim() ? parseJson(body).preconditions?.resourceVersion : undefined;
-    if (url.searchParams.get('dryRun')) {
-      const cur = await store.get(t.r, t.namespace, t.name!);
-      if (!cur) throw new ApiError(404, 'NotFound', `${t.r.plural} "${t.name}" not found`, { name: t.name, kind: t.r.plural });
-      return cur;
-    }
+  /** Delete one object; a bound, running pod with a grace period is only marked (deletionTimestamp), as the real registry does. */
+  async function deleteObject(t: Target, grace: number | undefined, expectRv?: string): Promise<Obj> {
     if (t.r.plural === 'pods' && !t.r.group) {
       const cur = await store.get(t.r, t.namespace, t.name!);
       const seconds = grace ?? cur?.spec?.terminationGracePeriodSeconds ?? 30;
       if (cur?.spec?.nodeName && seconds > 0 && cur.status?.phase !== 'Succeeded' && cur.status?.phase !== 'Failed') {
         return store.guaranteedUpdate(t.r, t.namespace, t.name!, (pod) => {
-          if (pod.metadata.deletionTimestamp) return pod; // already terminating: a second delete changes nothing
+          // a second delete may only shorten the grace period
+          if (pod.metadata.deletionTimestamp && seconds >= (pod.metadata.deletionGracePeriodSeconds ?? Infinity)) return pod;
           pod.metadata.deletionTimestamp = new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
           pod.metadata.deletionGracePeriodSeconds = seconds;
           return pod;
@@ -228,9 +221,31 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
     return gone;
   }
 
+  /** DELETE one object with DeleteOptions from the query or the body. */
+  async function remove(t: Target, req: IncomingMessage, url: URL): Promise<Obj> {
+    const body = await readBody(req);
+    const grace = gracePeriod(url, body);
+    const expectRv = body.trim() ? parseJson(body).preconditions?.resourceVersion : undefined;
+    if (url.searchParams.get('dryRun')) {
+      const cur = await store.get(t.r, t.namespace, t.name!);
+      if (!cur) throw new ApiError(404, 'NotFound', `${t.r.plural} "${t.name}" not found`, { name: t.name, kind: t.r.plural });
+      return cur;
+    }
+    return deleteObject(t, grace, expectRv);
+  }
+
+  /** POST pods/NAME/eviction: a delete with the Eviction's DeleteOptions (no PodDisruptionBudget check). */
+  async function evict(t: Target, req: IncomingMessage): Promise<Obj> {
+    const eviction = parseJson(await readBody(req));
+    const opts = eviction.deleteOptions ?? {};
+    if (!(await store.get(t.r, t.namespace, t.name!))) throw new ApiError(404, 'NotFound', `pods "${t.name}" not found`, { name: t.name, kind: 'pods' });
+    await deleteObject(t, typeof opts.gracePeriodSeconds === 'number' ? opts.gracePeriodSeconds : undefined, opts.preconditions?.resourceVersion);
+    return statusBody(201, '', '');
+  }
+
   async function resource(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
-    if (t.sub && !['status', 'binding'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
+    if (t.sub && !['status', 'binding', 'eviction'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
     if (!t.name) {
       if (method === 'GET') {
         if (/^(true|1)$/.test(url.searchParams.get('watch') ?? '')) return watch(t, req, res, url);
@@ -248,6 +263,10 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
         return sendJson(res, 200, { kind: `${t.r.kind}List`, apiVersion: apiVersionOf(t.r), metadata: {}, items });
       }
       throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported on a collection`);
+    }
+    if (t.sub === 'eviction') {
+      if (method !== 'POST' || t.r.plural !== 'pods') throw new ApiError(405, 'MethodNotAllowed', 'eviction takes POST on pods');
+      return sendJson(res, 201, await evict(t, req));
     }
     if (t.sub === 'binding') {
       if (method !== 'POST' || t.r.plural !== 'pods') throw new ApiError(405, 'MethodNotAllowed', 'binding takes POST on pods');
