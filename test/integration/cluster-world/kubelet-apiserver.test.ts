@@ -1,0 +1,108 @@
+// The stand-in kubelet against the stand-in kube-apiserver over a real etcd (not the
+// simulator): a 1.5 kubelet with a client certificate registers its Node and runs a pod, and a
+// graceful pod deletion (the apiserver only sets deletionTimestamp) is finished by the kubelet:
+// it stops the containers, then deletes the pod with grace 0.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startFleet, type Fleet } from '../../fleet/fleet.js';
+import { buildRelease } from '../../kube-release/build.js';
+import { apiCall, makeKubePki, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster } from './apiserver-harness.js';
+import { KubeletNode } from './kubelet-node.js';
+
+type Obj = Record<string, any>;
+
+const ETCD_IP = '127.49.0.1';
+const API_IP = '127.49.0.2';
+const BASE = 20_000 + 4 * Math.floor(Math.random() * 10_000);
+
+let dir: string;
+let etcd: EtcdCluster;
+let apiserver: Apiserver;
+let fleet: Fleet;
+let node: KubeletNode;
+let pki: string;
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Obj }> {
+  const r = await apiCall(`https://${API_IP}:${BASE}${path}`, { method, body, caFile: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
+  return { status: r.status, body: r.body ? (JSON.parse(r.body) as Obj) : {} };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${node?.log('/var/log/kubelet.log').slice(-2000)}`);
+    await sleep(250);
+  }
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'drover-kubelet-api-'));
+  const rel = (await buildRelease({ version: 'v1.5.8', outDir: join(dir, 'release') })).outDir;
+  etcd = await startEtcd(dir, [ETCD_IP], BASE + 2, BASE + 3);
+  pki = join(dir, 'kube-pki');
+  makeKubePki(pki, [API_IP]);
+  apiserver = await startApiserver(dir, 'apiserver', join(rel, 'kube-apiserver'), API_IP, BASE, [
+    `--etcd-servers=${etcd.endpoints.join(',')}`,
+    `--etcd-cafile=${join(etcd.pki, 'ca.crt')}`,
+    `--etcd-certfile=${join(etcd.pki, 'client.crt')}`,
+    `--etcd-keyfile=${join(etcd.pki, 'client.key')}`,
+    `--tls-cert-file=${join(pki, 'apiserver.crt')}`,
+    `--tls-private-key-file=${join(pki, 'apiserver.key')}`,
+    `--client-ca-file=${join(pki, 'ca.crt')}`,
+    `--insecure-bind-address=${API_IP}`,
+    `--insecure-port=${BASE + 1}`,
+    '--storage-backend=etcd3',
+  ]);
+  fleet = await startFleet({ hosts: 1, name: 'kubelet-api', subnet: 49 });
+  node = new KubeletNode(fleet, fleet.hosts[0]!);
+  node.put(join(rel, 'dockerd'), '/usr/bin/dockerd');
+  node.put(join(rel, 'kubelet'), '/usr/bin/kubelet');
+  for (const f of ['ca.crt', 'admin.crt', 'admin.key']) node.put(join(pki, f), `/etc/kubernetes/pki/${f}`, 0o600);
+  const kc = writeKubeconfig(join(dir, 'kubelet.conf'), `https://${API_IP}:${BASE}`, '/etc/kubernetes/pki/ca.crt', { cert: '/etc/kubernetes/pki/admin.crt', key: '/etc/kubernetes/pki/admin.key' });
+  node.put(kc, '/etc/kubernetes/kubelet.conf', 0o600);
+  await node.startDockerd('/usr/bin/dockerd');
+});
+
+after(async () => {
+  await fleet?.stop();
+  await apiserver?.stop();
+  await etcd?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a 1.5 kubelet registers with the stand-in apiserver over etcd and runs the pod bound to it', { timeout: 120_000 }, async () => {
+  const h = node.host;
+  await node.startKubelet('/usr/bin/kubelet', ['--kubeconfig=/etc/kubernetes/kubelet.conf', '--require-kubeconfig', `--hostname-override=${h.name}`, `--address=${h.ip}`, `--healthz-bind-address=${h.ip}`, `--node-ip=${h.ip}`, '--v=4']);
+  const n = await waitFor('node registered Ready', async () => {
+    const r = await api('GET', `/api/v1/nodes/${h.name}`);
+    return r.status === 200 && r.body.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? r.body : undefined;
+  });
+  assert.equal(n.status.nodeInfo.kubeletVersion, 'v1.5.8');
+  const created = await api('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-1', namespace: 'default' }, spec: { nodeName: h.name, containers: [{ name: 'db', image: 'postgres', command: ['sleep', '3600'] }] } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const pod = await waitFor('pod running', async () => {
+    const r = await api('GET', '/api/v1/namespaces/default/pods/db-1');
+    return r.body.status?.containerStatuses?.[0]?.state?.running ? r.body : undefined;
+  });
+  const id = String(pod.status.containerStatuses[0].containerID).replace('docker://', '');
+  const c = await node.docker.inspect(id);
+  assert.ok(c.running && node.alive(c.pid));
+  assert.match(c.name, /^k8s_db\.[0-9a-f]{8}_db-1_default_/);
+});
+
+test('a graceful pod deletion is finished by the kubelet: containers stopped, then the pod removed', { timeout: 120_000 }, async () => {
+  const pod = (await api('GET', '/api/v1/namespaces/default/pods/db-1')).body;
+  const c = await node.docker.inspect(String(pod.status.containerStatuses[0].containerID).replace('docker://', ''));
+  const del = await api('DELETE', '/api/v1/namespaces/default/pods/db-1');
+  assert.equal(del.status, 200);
+  assert.ok(del.body.metadata?.deletionTimestamp, 'the apiserver only marks the bound pod for deletion');
+  await waitFor('pod gone from the API', async () => ((await api('GET', '/api/v1/namespaces/default/pods/db-1')).status === 404 ? true : undefined));
+  assert.ok(!node.alive(c.pid), 'the container process was stopped');
+  assert.deepEqual((await node.docker.listAll()).filter((x) => x.labels['io.kubernetes.pod.name'] === 'db-1'), []);
+});
