@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildRelease } from '../../kube-release/build.js';
 import { EtcdClient } from '../../kube-release/components/apiserver/etcd-client.js';
 import { startCompactor } from '../../kube-release/components/apiserver/compactor.js';
-import { apiCall, makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
+import { apiCall, ETCD_TOKEN, makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster, type RunResult } from './apiserver-harness.js';
 
 const ETCD_IPS = ['127.41.0.1', '127.41.0.2', '127.41.0.3'];
 const API_IPS = ['127.41.0.11', '127.41.0.12', '127.41.0.13'];
@@ -289,4 +289,25 @@ test('killing one apiserver, then an etcd member, leaves the other apiserver ser
   assert.equal((await ok(kc[1]!, ['get', 'configmap', 'after-kill', '-o', 'jsonpath={.data.ok}'])).trim(), 'yes');
   const inEtcd = await run('etcdctl', ['--endpoints', etcd.endpoints.slice(1).join(','), '--cacert', join(etcd.pki, 'ca.crt'), '--cert', join(etcd.pki, 'client.crt'), '--key', join(etcd.pki, 'client.key'), 'get', '/registry/configmaps/default/after-kill', '--keys-only'], { ETCDCTL_API: '3' });
   assert.match(inEtcd.stdout, /after-kill/);
+});
+
+test('an etcd snapshot restore brings the cluster state back to the apiservers', async () => {
+  const snap = join(dir, 'registry.db');
+  const etcdctlTls = ['--cacert', join(etcd.pki, 'ca.crt'), '--cert', join(etcd.pki, 'client.crt'), '--key', join(etcd.pki, 'client.key')];
+  const saved = await run('etcdctl', ['--endpoints', etcd.endpoints[1]!, ...etcdctlTls, 'snapshot', 'save', snap], { ETCDCTL_API: '3' });
+  assert.equal(saved.rc, 0, saved.stderr);
+  await ok(kc[1]!, ['delete', 'configmap', 'shared-1']);
+  assert.match((await kubectl(kc[1]!, ['get', 'configmap', 'shared-1'])).stderr, /not found/);
+  // Kubernetes' documented order: stop the apiservers, restore every member, start etcd, then the apiservers
+  for (const a of apis) await a.stop();
+  await etcd.stop();
+  const initial = ETCD_IPS.map((ip, i) => `etcd${i + 1}=https://${ip}:${BASE + 3}`).join(',');
+  for (const [i, ip] of ETCD_IPS.entries()) {
+    const r = await run('etcdctl', ['snapshot', 'restore', snap, '--name', `etcd${i + 1}`, '--data-dir', join(dir, `etcd${i + 1}.restored`), '--initial-cluster', initial, '--initial-cluster-token', ETCD_TOKEN, '--initial-advertise-peer-urls', `https://${ip}:${BASE + 3}`], { ETCDCTL_API: '3' });
+    assert.equal(r.rc, 0, r.stderr);
+  }
+  etcd = await startEtcd(dir, ETCD_IPS, BASE + 2, BASE + 3, { dataSuffix: '.restored', restart: true });
+  apis.push(await startApiserver(dir, 'apiserver-after-restore', binary['v1.6.13']!, API_IPS[0]!, API_PORT, [...commonFlags, `--insecure-bind-address=${API_IPS[0]}`]));
+  assert.equal((await ok(kc[0]!, ['get', 'configmap', 'shared-1', '-o', 'jsonpath={.data.colour}'])).trim(), 'green');
+  assert.match(await ok(kc[0]!, ['get', 'configmaps', '-o', 'name']), /configmap\/after-kill/);
 });

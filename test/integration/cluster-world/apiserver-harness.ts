@@ -107,24 +107,31 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-/** Start an n-member TLS etcd cluster (client-cert auth on) on the given loopback IPs. */
-export async function startEtcd(dir: string, ips: string[], clientPort: number, peerPort: number): Promise<EtcdCluster> {
+/** The cluster token the harness's etcd members are made (and restored) with. */
+export const ETCD_TOKEN = 'apiserver-itest';
+
+/**
+ * Start an n-member TLS etcd cluster (client-cert auth on) on the given loopback IPs, members
+ * named etcd1..n with data in dir/<name><dataSuffix>; with `restart` the PKI and data dirs are
+ * those made before (e.g. by `etcdctl snapshot restore`).
+ */
+export async function startEtcd(dir: string, ips: string[], clientPort: number, peerPort: number, { dataSuffix = '.data', restart = false } = {}): Promise<EtcdCluster> {
   const pki = join(dir, 'etcd-pki');
   const members = ips.map((ip, i) => ({ name: `etcd${i + 1}`, ip }));
-  makeEtcdPki(pki, members);
+  if (!restart) makeEtcdPki(pki, members);
   const initial = members.map((m) => `${m.name}=https://${m.ip}:${peerPort}`).join(',');
   const procs = members.map((m) =>
     startProc(
       'etcd',
       [
-        '--name', m.name, '--data-dir', join(dir, `${m.name}.data`),
+        '--name', m.name, '--data-dir', join(dir, `${m.name}${dataSuffix}`),
         '--listen-client-urls', `https://${m.ip}:${clientPort}`, '--advertise-client-urls', `https://${m.ip}:${clientPort}`,
         '--listen-peer-urls', `https://${m.ip}:${peerPort}`, '--initial-advertise-peer-urls', `https://${m.ip}:${peerPort}`,
-        '--initial-cluster', initial, '--initial-cluster-token', 'apiserver-itest', '--initial-cluster-state', 'new',
+        '--initial-cluster', initial, '--initial-cluster-token', ETCD_TOKEN, '--initial-cluster-state', 'new',
         '--cert-file', join(pki, `${m.name}.crt`), '--key-file', join(pki, `${m.name}.key`), '--trusted-ca-file', join(pki, 'ca.crt'), '--client-cert-auth',
         '--peer-cert-file', join(pki, `${m.name}.crt`), '--peer-key-file', join(pki, `${m.name}.key`), '--peer-trusted-ca-file', join(pki, 'ca.crt'), '--peer-client-cert-auth',
       ],
-      join(dir, `${m.name}.log`),
+      join(dir, `${m.name}${restart ? '.restarted' : ''}.log`),
     ),
   );
   const endpoints = members.map((m) => `https://${m.ip}:${clientPort}`);
