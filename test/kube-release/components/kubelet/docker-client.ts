@@ -32,6 +32,7 @@ export class DockerError extends Error {
 /** A client for one dockerd socket. */
 export class DockerClient {
   readonly socketPath: string;
+  private inspected = new Map<string, { key: string; c: DockerContainer }>();
 
   constructor(endpoint: string) {
     if (!endpoint.startsWith('unix://')) throw new Error(`unsupported docker endpoint ${endpoint} (unix:// only)`);
@@ -70,17 +71,28 @@ export class DockerClient {
     return (await this.call('GET', '/version')).body;
   }
 
-  /** Every container (running or not), inspected. */
+  /** Every container (running or not), inspected; a container whose list entry (name, state) is unchanged is not inspected again. */
   async listAll(): Promise<DockerContainer[]> {
     const list: Obj[] = (await this.call('GET', '/containers/json?all=1')).body;
     const out: DockerContainer[] = [];
+    const seen = new Map<string, { key: string; c: DockerContainer }>();
     for (const c of list) {
+      const key = `${c.Names?.[0]}|${c.State}|${c.Created}`;
+      const cached = this.inspected.get(c.Id);
+      if (cached?.key === key) {
+        out.push({ ...cached.c, labels: { ...cached.c.labels } });
+        seen.set(c.Id, cached);
+        continue;
+      }
       try {
-        out.push(await this.inspect(c.Id));
+        const fresh = await this.inspect(c.Id);
+        out.push(fresh);
+        seen.set(c.Id, { key, c: { ...fresh, labels: { ...fresh.labels } } });
       } catch (e) {
         if ((e as DockerError).status !== 404) throw e; // removed meanwhile
       }
     }
+    this.inspected = seen;
     return out;
   }
 

@@ -95,10 +95,11 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
     process.once('SIGINT', stop);
   });
 
-  if (api && cfg.registerNode) {
+  if (api) {
     void (async () => {
       const nlog = newLog('kubelet_node_status.go');
-      for (let delay = 100; !stopping; delay = Math.min(delay * 2, 7000)) {
+      // --register-node=false: the Node is someone else's to create; its status is still posted
+      for (let delay = 100; cfg.registerNode && !stopping; delay = Math.min(delay * 2, 7000)) {
         try {
           const r = await registerNode(api, cfg, dockerVersion);
           nlog.info(r === 'created' ? `Successfully registered node ${cfg.nodeName}` : `Node ${cfg.nodeName} was previously registered`);
