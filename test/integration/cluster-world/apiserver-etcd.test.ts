@@ -170,6 +170,9 @@ test('a 1.5 apiserver refuses the protobuf values a 1.6 one wrote, and will not 
   const r = await run(binary['v1.5.8']!, [`--bind-address=${API_IPS[2]}`, `--secure-port=${API_PORT}`, '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
   assert.equal(r.rc, 255, r.stderr);
   assert.match(r.stderr, /^F\d{4} .*storage backend "etcd2"/m);
+  const proto = await run(binary['v1.5.8']!, [`--bind-address=${API_IPS[2]}`, `--secure-port=${API_PORT}`, '--insecure-port=0', '--storage-backend=etcd3', '--storage-media-type=application/vnd.kubernetes.protobuf', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
+  assert.equal(proto.rc, 255, proto.stderr);
+  assert.match(proto.stderr, /^F\d{4} .*refuses to decode protobuf/m);
   const old = await startApiserver(dir, 'apiserver-1.5', binary['v1.5.8']!, API_IPS[2]!, API_PORT, ['--storage-backend=etcd3', '--insecure-port=0', ...commonFlags.filter((f) => !f.startsWith('--insecure-port'))]);
   apis.push(old);
   const get = await kubectl(kc[2]!, ['get', 'configmap', 'shared-1']);
