@@ -1,10 +1,13 @@
 // The stand-in kubelet against the stand-in kube-apiserver over a real etcd (not the
 // simulator): a 1.5 kubelet with a client certificate registers its Node and runs a pod, and a
 // graceful pod deletion (the apiserver only sets deletionTimestamp) is finished by the kubelet:
-// it stops the containers, then deletes the pod with grace 0.
+// it stops the containers, then deletes the pod with grace 0. With the release's
+// controller-manager watching, a stopped kubelet's node turns NotReady after the grace period
+// and Ready again once the kubelet is back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +28,8 @@ let apiserver: Apiserver;
 let fleet: Fleet;
 let node: KubeletNode;
 let pki: string;
+let rel: string;
+let cm: ChildProcess | undefined;
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Obj }> {
   const r = await apiCall(`https://${API_IP}:${BASE}${path}`, { method, body, caFile: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
@@ -43,7 +48,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drover-kubelet-api-'));
-  const rel = (await buildRelease({ version: 'v1.5.8', outDir: join(dir, 'release') })).outDir;
+  rel = (await buildRelease({ version: 'v1.5.8', outDir: join(dir, 'release') })).outDir;
   etcd = await startEtcd(dir, [ETCD_IP], BASE + 2, BASE + 3);
   pki = join(dir, 'kube-pki');
   makeKubePki(pki, [API_IP]);
@@ -70,6 +75,10 @@ before(async () => {
 });
 
 after(async () => {
+  if (cm && cm.exitCode === null) {
+    cm.kill('SIGTERM');
+    await new Promise((r) => cm!.once('exit', r));
+  }
   await fleet?.stop();
   await apiserver?.stop();
   await etcd?.stop();
@@ -105,4 +114,24 @@ test('a graceful pod deletion is finished by the kubelet: containers stopped, th
   await waitFor('pod gone from the API', async () => ((await api('GET', '/api/v1/namespaces/default/pods/db-1')).status === 404 ? true : undefined));
   assert.ok(!node.alive(c.pid), 'the container process was stopped');
   assert.deepEqual((await node.docker.listAll()).filter((x) => x.labels['io.kubernetes.pod.name'] === 'db-1'), []);
+});
+
+test('a stopped kubelet\'s node turns NotReady after the node controller\'s grace period, and Ready again when it starts', { timeout: 180_000 }, async () => {
+  const h = node.host;
+  const args = ['--kubeconfig=/etc/kubernetes/kubelet.conf', '--require-kubeconfig', `--hostname-override=${h.name}`, `--address=${h.ip}`, `--healthz-bind-address=${h.ip}`, `--node-ip=${h.ip}`, '--node-status-update-frequency=2s', '--v=4'];
+  await node.stopKubelet();
+  await node.startKubelet('/usr/bin/kubelet', args);
+  const cmLog = join(dir, 'controller-manager.log');
+  cm = spawn(join(rel, 'kube-controller-manager'), [`--master=http://${API_IP}:${BASE + 1}`, '--address=127.49.0.3', `--port=${BASE + 4}`, '--leader-elect=false', '--node-monitor-period=1s', '--node-monitor-grace-period=8s'], { stdio: ['ignore', openSync(cmLog, 'a'), openSync(cmLog, 'a')] });
+  const ready = async (): Promise<string | undefined> => ((await api('GET', `/api/v1/nodes/${h.name}`)).body.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')?.status;
+  await waitFor('node controller started', async () => (/node controller/i.test(readFileSync(cmLog, 'utf8')) ? true : undefined), 30_000);
+  await sleep(3000);
+  assert.equal(await ready(), 'True', 'heartbeats every 2 s keep the node Ready under an 8 s grace period');
+  await node.stopKubelet();
+  const stoppedAt = Date.now();
+  await waitFor('node NotReady', async () => ((await ready()) === 'Unknown' ? true : undefined), 60_000);
+  const after = (Date.now() - stoppedAt) / 1000;
+  assert.ok(after >= 8 - 2 - 1, `NotReady ${after} s after the kubelet stopped (grace 8 s, last heartbeat up to 2 s before)`);
+  await node.startKubelet('/usr/bin/kubelet', args);
+  await waitFor('node Ready again', async () => ((await ready()) === 'True' ? true : undefined), 60_000);
 });
