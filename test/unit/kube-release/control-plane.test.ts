@@ -60,6 +60,15 @@ test('lock: the first candidate creates it; another waits a whole lease from whe
   assert.equal(await a.tryAcquireOrRenew(), false, 'the old holder now sees b\'s fresh record');
 });
 
+test('lock: a restarted process with the same hostname takes its own unexpired lock back at once', async () => {
+  const api = endpointsStore();
+  assert.equal(await elector(api, 'master-1', 60_000).tryAcquireOrRenew(), true);
+  assert.equal(await elector(api, 'master-2', 60_000).tryAcquireOrRenew(), false);
+  const restarted = elector(api, 'master-1', 60_000);
+  assert.equal(await restarted.tryAcquireOrRenew(), true, 'identity = hostname, no unique suffix in 1.5/1.6');
+  assert.equal(readRecord(api.obj!)!.leaderTransitions, 0);
+});
+
 test('lock: a PUT with a stale resourceVersion loses the race; the annotation key is the 1.5/1.6 one', async () => {
   const api = endpointsStore();
   const a = elector(api, 'master-1', 10);
