@@ -187,7 +187,15 @@ export class PlaybookLoader {
       if (!isMapping(entry)) fail('each play must be a mapping', doc);
       if ('import_playbook' in entry || 'ansible.builtin.import_playbook' in entry) {
         const target = String(entry.import_playbook ?? entry['ansible.builtin.import_playbook']);
-        plays.push(...this.loadPlays(resolveFrom(dirname(file), target), [...stack, file], keyLocation(entry, 'import_playbook')));
+        for (const key of Object.keys(entry)) {
+          if (key === 'import_playbook' || key === 'ansible.builtin.import_playbook' || key === 'vars' || key === 'name') continue;
+          // Ansible applies tags and when to every imported play; until Drover does, they are refused, never ignored
+          fail(`'${key}' on import_playbook is not supported by Drover (supported: vars, name); put it on the imported plays`, entry, key);
+        }
+        const importVars = asMapping(entry.vars, entry, 'vars');
+        // as Ansible does, the import's vars update each imported play's vars (play-vars precedence)
+        const imported = this.loadPlays(resolveFrom(dirname(file), target), [...stack, file], keyLocation(entry, 'import_playbook'));
+        plays.push(...imported.map((p) => (Object.keys(importVars).length ? { ...p, vars: { ...p.vars, ...importVars } } : p)));
         continue;
       }
       plays.push(this.loadPlay(entry, file));

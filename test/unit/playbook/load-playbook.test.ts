@@ -76,6 +76,19 @@ test('a missing role and a missing imported file are named', () => {
   assert.equal(e.line, 3);
 });
 
+test('vars on import_playbook update each imported play\'s vars; tags and when there are refused, not ignored', () => {
+  const dir = write({
+    'site.yml': '- import_playbook: other.yml\n  vars: {port: 8080, extra: yes}\n',
+    'other.yml': '- hosts: db\n  vars: {port: 80, keep: 1}\n  tasks: [{debug: {msg: x}}]\n- hosts: web\n  tasks: [{debug: {msg: y}}]\n',
+    'tagged.yml': '- import_playbook: other.yml\n  tags: [db]\n',
+    'guarded.yml': '- import_playbook: other.yml\n  when: false\n',
+  });
+  const pb = new PlaybookLoader().load(join(dir, 'site.yml'));
+  assert.deepEqual(pb.plays.map((p) => p.vars), [{ port: 8080, keep: 1, extra: true }, { port: 8080, extra: true }]);
+  assert.throws(() => new PlaybookLoader().load(join(dir, 'tagged.yml')), /'tags' on import_playbook is not supported by Drover/);
+  assert.throws(() => new PlaybookLoader().load(join(dir, 'guarded.yml')), /'when' on import_playbook is not supported/);
+});
+
 test('roles, import_tasks and import_playbook expand with inherited keywords', () => {
   const dir = write({
     'site.yml': '- import_playbook: other.yml\n- hosts: web\n  roles:\n    - role: app\n      tags: [app]\n  tasks:\n    - import_tasks: more.yml\n      when: x is defined\n      tags: [more]\n',
