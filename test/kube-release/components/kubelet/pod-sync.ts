@@ -84,7 +84,7 @@ export class PodSyncer {
     c.docker.name = name;
   }
 
-  /** Converge one pod; returns its containers afterwards. */
+  /** Converge one pod's containers with its spec, the way this kubelet's version does. */
   private async syncPod(pod: Obj, existing: PodContainer[]): Promise<void> {
     const { cfg } = this;
     const reason = this.recreateReason(pod, existing);
@@ -133,8 +133,7 @@ export class PodSyncer {
     }
   }
 
-  private async postStatus(pod: Obj): Promise<void> {
-    const all = groupByPod(await this.docker.listAll()).get(pod.metadata.uid) ?? [];
+  private async postStatus(pod: Obj, all: PodContainer[]): Promise<void> {
     const status = podStatus(pod, all, this.cfg.nodeIp || '127.0.0.1');
     if (statusKey(status) === statusKey(pod.status)) return;
     const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`;
@@ -164,9 +163,16 @@ export class PodSyncer {
       wanted.add(uid);
       try {
         await this.syncPod(pod, mine);
-        await this.postStatus(pod);
       } catch (e) {
         this.log.error(`Error syncing pod "${pod.metadata.name}_${pod.metadata.namespace}(${uid})": ${(e as Error).message}`);
+      }
+    }
+    const now = groupByPod(await this.docker.listAll());
+    for (const pod of pods.filter((p) => wanted.has(p.metadata.uid))) {
+      try {
+        await this.postStatus(pod, now.get(pod.metadata.uid) ?? []);
+      } catch (e) {
+        this.log.error(`Error updating status of pod "${pod.metadata.name}_${pod.metadata.namespace}": ${(e as Error).message}`);
       }
     }
     for (const [uid, mine] of byPod) {
