@@ -6,8 +6,9 @@ import { quote } from '../connections/shell-quote.js';
 import { pyJson, pyStr } from './python-repr.js';
 import { pyNiceYaml, pyYaml } from './python-yaml-dump.js';
 import { MORE_FILTERS } from './more-filters.js';
-import { NUMBER_FILTERS } from './python-number-filters.js';
+import { NUMBER_FILTERS, pyIterate } from './python-number-filters.js';
 import { isPyFloat, isPyNumber } from './python-float.js';
+import { pyTypeName } from './python-compare.js';
 import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
@@ -104,6 +105,12 @@ function toNumber(v: unknown, def: number, base = 10, float = false): number {
   return Number.isNaN(n) ? def : n;
 }
 
+/** Jinja's text-only filters call str methods: anything else has no such attribute. */
+function mustBeText(v: unknown, method: string): string {
+  if (typeof v === 'string' || v instanceof String) return String(v);
+  throw new TemplateError(`'${pyTypeName(v)}' object has no attribute '${method}'`);
+}
+
 /** Builds the filter table; `applyTest` runs a named test (for select/reject). */
 export function buildFilters(applyTest: (name: string, value: unknown, args: unknown[]) => boolean, applyFilter: (name: string, value: unknown, args: unknown[]) => unknown): Record<string, Fn> {
   const f: Record<string, Fn> = {
@@ -139,19 +146,23 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     reverse: (v: unknown) => (typeof v === 'string' ? [...v].reverse().join('') : [...(v as unknown[])].reverse()),
     list: (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? [...v] : isPlainObject(v) ? Object.keys(v) : [v]),
     replace: (v: unknown, a: string, b: string, count?: number) => {
-      let s = String(v);
+      let s = pyStr(v);
       if (count === undefined) return s.split(String(a)).join(String(b));
       for (let i = 0; i < count; i++) s = s.replace(String(a), String(b));
       return s;
     },
     split: (v: unknown, sep?: string, max?: number) => {
-      const s = String(v);
+      const s = pyStr(v);
       if (sep === undefined || sep === null) return s.trim().split(/\s+/).filter(Boolean);
       const parts = s.split(sep);
       if (max !== undefined && max >= 0 && parts.length > max + 1) return [...parts.slice(0, max), parts.slice(max).join(sep)];
       return parts;
     },
-    join: (v: unknown, sep = '') => (Array.isArray(v) ? v.map(pyStr).join(sep) : String(v)),
+    // Jinja's join: any iterable (a string's characters, a dict's keys), items' attribute when given
+    join: (v: unknown, sep: unknown = '', attribute?: unknown) =>
+      pyIterate(v)
+        .map((x) => pyStr(attribute === undefined || attribute === null ? x : attr(x, String(attribute))))
+        .join(pyStr(sep)),
     to_json: (v: unknown, indent?: number, sortKeys = false) => pyJson(v, indent ?? undefined, Boolean(sortKeys)),
     to_nice_json: (v: unknown, indent = 4, sortKeys = true) => pyJson(v, indent, Boolean(sortKeys)),
     to_yaml: (v: unknown, indent = 2) => pyYaml(v, indent),
@@ -159,14 +170,14 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     from_json: (v: unknown) => JSON.parse(String(v)),
     // yaml.safe_load: PyYAML's YAML 1.1 resolvers, as Drover's playbook loader ('1e3' is text, y stays y)
     from_yaml: (v: unknown) => (typeof v === 'string' || v instanceof String ? parseAnsibleYaml(String(v), '<from_yaml>') : v),
-    b64encode: (v: unknown) => Buffer.from(String(v), 'utf8').toString('base64'),
-    b64decode: (v: unknown) => Buffer.from(String(v), 'base64').toString('utf8'),
+    b64encode: (v: unknown) => Buffer.from(pyStr(v), 'utf8').toString('base64'),
+    b64decode: (v: unknown) => Buffer.from(pyStr(v), 'base64').toString('utf8'),
     regex_replace: (v: unknown, pattern = '', repl = '', ignorecase = false, multiline = false) =>
-      String(v).replace(pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`), pyReplacement(repl)),
+      pyStr(v).replace(pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`), pyReplacement(repl)),
     regex_search: (v: unknown, pattern: string, ...groups: unknown[]) => {
       const opts = groups.filter((g) => isPlainObject(g)) as Record<string, unknown>[];
       const o = opts[0] ?? {};
-      const m = pyRegex(pattern, `${o.ignorecase ? 'i' : ''}${o.multiline ? 'm' : ''}`).exec(String(v));
+      const m = pyRegex(pattern, `${o.ignorecase ? 'i' : ''}${o.multiline ? 'm' : ''}`).exec(pyStr(v));
       const wanted = groups.filter((g) => typeof g === 'string') as string[];
       if (!m) return wanted.length ? null : '';
       if (!wanted.length) return m[0];
@@ -179,7 +190,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     },
     regex_findall: (v: unknown, pattern: string, multiline = false, ignorecase = false) => {
       const re = pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`);
-      return [...String(v).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
+      return [...pyStr(v).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
     },
     // Python's os.path: basename('/a/b/') is '', dirname('/a/b/') is '/a/b' (node's differ)
     basename: (v: unknown) => pyStr(v).slice(pyStr(v).lastIndexOf('/') + 1),
@@ -208,10 +219,10 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     flatten: (v: unknown[], levels?: number) => flatten(v, levels),
     ternary: (v: unknown, a: unknown, b: unknown, none?: unknown) => (v === null && none !== undefined ? none : truthy(v) ? a : b),
     quote: (v: unknown) => quote(v),
-    hash: (v: unknown, algo = 'sha1') => createHash(String(algo)).update(String(v)).digest('hex'),
-    checksum: (v: unknown) => createHash('sha1').update(String(v)).digest('hex'),
-    md5: (v: unknown) => createHash('md5').update(String(v)).digest('hex'),
-    sha1: (v: unknown) => createHash('sha1').update(String(v)).digest('hex'),
+    hash: (v: unknown, algo = 'sha1') => createHash(String(algo)).update(pyStr(v)).digest('hex'),
+    checksum: (v: unknown) => createHash('sha1').update(pyStr(v)).digest('hex'),
+    md5: (v: unknown) => createHash('md5').update(pyStr(v)).digest('hex'),
+    sha1: (v: unknown) => createHash('sha1').update(pyStr(v)).digest('hex'),
     map: (v: unknown[], ...args: unknown[]) => {
       const kw = (args.find((a: any) => a && a.__keywords) ?? {}) as Record<string, unknown>;
       if (kw.attribute !== undefined) return (v ?? []).map((x) => { const r = attr(x, String(kw.attribute)); return r === undefined && 'default' in kw ? kw.default : r; });
@@ -237,10 +248,10 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       const left = Math.floor((width - s.length) / 2);
       return ' '.repeat(Math.max(0, left)) + s + ' '.repeat(Math.max(0, width - s.length - left));
     },
-    indent: (v: unknown, width = 4, first = false) => String(v).split('\n').map((l, i) => (i === 0 && !first) || l === '' ? l : ' '.repeat(width) + l).join('\n'),
+    indent: (v: unknown, width = 4, first = false) => mustBeText(v, 'splitlines').split('\n').map((l, i) => (i === 0 && !first) || l === '' ? l : ' '.repeat(width) + l).join('\n'),
     comment: (v: unknown, style = 'plain') => {
       const p = style === 'c' ? '// ' : '# ';
-      return `#\n${String(v).split('\n').map((l) => `${p}${l}`).join('\n')}\n#`.replace(/^#\n/, p.trim() === '#' ? '#\n' : '');
+      return `#\n${pyStr(v).split('\n').map((l) => `${p}${l}`).join('\n')}\n#`.replace(/^#\n/, p.trim() === '#' ? '#\n' : '');
     },
     type_debug: (v: unknown) => (v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : isPyNumber(v) ? (isPyFloat(v) ? 'float' : 'int') : 'dict'),
     splitext: (v: unknown) => {

@@ -173,6 +173,17 @@ function extreme(kind: 'min' | 'max') {
   };
 }
 
+/** Jinja's batch: lists of n items from any iterable, the last one filled when fill_with is given. */
+function batchFilter(v: unknown, size: unknown, fill: unknown = null): unknown[][] {
+  const n = numberOf(size) ?? 1;
+  const items = pyIterate(v);
+  const out: unknown[][] = [];
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+  const last = out[out.length - 1];
+  if (last && fill !== null && fill !== undefined) while (last.length < n) last.push(fill);
+  return out;
+}
+
 /** The filters, by name (they replace the JavaScript-typed ones). */
 export const NUMBER_FILTERS: Record<string, Fn> = {
   float: (v: unknown, dflt: unknown = pyFloat(0)) => {
@@ -190,6 +201,7 @@ export const NUMBER_FILTERS: Record<string, Fn> = {
   sum: sumFilter,
   min: extreme('min'),
   max: extreme('max'),
+  batch: batchFilter,
 };
 
 /** Keyword parameters of these filters (Jinja's signatures). */
@@ -197,4 +209,5 @@ export const NUMBER_FILTER_PARAMS: Record<string, string[]> = {
   sum: ['attribute', 'start'],
   min: ['case_sensitive', 'attribute'],
   max: ['case_sensitive', 'attribute'],
+  batch: ['linecount', 'fill_with'],
 };

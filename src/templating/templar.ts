@@ -8,6 +8,7 @@ import { installSafeCallLabels } from './call-labels.js';
 import { installDictLiterals } from './dict-literals.js';
 import { isTuple } from './python-tuple.js';
 import { installForIf } from './for-if.js';
+import { installPythonPrecedence } from './python-precedence.js';
 import { installIfCondition } from './if-condition.js';
 import { installForIterable } from './for-iterable.js';
 import { installLoopVariables } from './loop-variables.js';
@@ -17,7 +18,7 @@ import { installNamespace, Namespace } from './namespace.js';
 import { installNestedBraces, loneExpressionWithBraces } from './nested-braces.js';
 import { installPythonArithmetic } from './python-arithmetic.js';
 import { installPythonNumberLiterals } from './python-number-literal.js';
-import { installPythonCompare } from './python-compare.js';
+import { installPythonCompare, pyTypeName } from './python-compare.js';
 import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
@@ -91,6 +92,7 @@ function patchRuntime(): void {
   installPythonNumberLiterals(nunjucks);
   installNestedBraces(nunjucks);
   installForIf(nunjucks);
+  installPythonPrecedence(nunjucks);
   installIfCondition(nunjucks);
   installForIterable(nunjucks);
   installLoopVariables(nunjucks);
@@ -140,11 +142,14 @@ function patchRuntime(): void {
       const fn = STRING_METHODS[key]!;
       return (...args: unknown[]) => fn(obj, ...args);
     }
-    const v = member.call(this, obj, key);
-    if (v === undefined && obj !== null && obj !== undefined && typeof obj === 'object') {
+    // jinja-compat reads None/False as {} (so none.get('a') was None): None, bools and numbers have no such members
+    const v = obj === null || obj === undefined || typeof obj === 'boolean' || isPyNumber(obj) ? undefined : member.call(this, obj, key);
+    if (v === undefined && obj !== null && obj !== undefined && typeof obj === 'object' && !(obj instanceof Number)) {
       const kind = Array.isArray(obj) ? 'list object' : 'dict object';
       return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
     }
+    // an attribute or item of a str, number, bool or None is Jinja's undefined too, not ''
+    if (v === undefined) return new Undefined(typeof key === 'number' ? `'${pyTypeName(obj)} object has no element ${key}'` : `'${pyTypeName(obj)} object' has no attribute '${String(key)}'`);
     // only strings: rendering a whole mapping here would re-render hostvars[h] recursively
     const value = typeof v === 'string' && !isRawMapping(obj) ? renderNested(v) : v;
     if (typeof key === 'string') noteVariable(key, value);
@@ -198,6 +203,7 @@ function renderNested(v: unknown): unknown {
 
 const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
 const UNDEFINED_OK_TESTS = new Set(['defined', 'undefined']);
+const UNDEFINED_TYPE_TESTS = new Set(['none', 'true', 'false', 'boolean', 'string', 'number', 'integer', 'float', 'mapping', 'sequence', 'sameas']);
 
 /** Ansible's STRING_TYPE_FILTERS: their text result is kept as text, never literal_eval'd. */
 const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
@@ -248,6 +254,8 @@ class NunjucksTemplar implements Templar {
     }
     for (const [name, fn] of Object.entries(TESTS)) {
       (this.env as any).addTest(name, (...args: unknown[]) => {
+        // Jinja's type tests look at an undefined value without touching it: it is none of the types
+        if (args[0] instanceof Undefined && UNDEFINED_TYPE_TESTS.has(name)) return false;
         if (!UNDEFINED_OK_TESTS.has(name)) for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
         return fn(args[0], ...args.slice(1));
       });
@@ -379,28 +387,24 @@ class NunjucksTemplar implements Templar {
     return this.run(text, vars);
   }
 
+  /**
+   * Ansible's Conditional: an empty condition is true; a template in it is rendered first (a
+   * non-text result is judged as it is); the text is then evaluated as `{% if <text> %}`, so
+   * `when: "{{ flag }}"` with flag 'false' reads the Jinja literal false, and a quoted
+   * `'0'` is a non-empty string, true.
+   */
   isTrue(condition: unknown, vars: Record<string, unknown>): boolean {
     if (Array.isArray(condition)) return condition.every((c) => this.isTrue(c, vars));
+    if (condition === null || condition === undefined || condition === '') return true;
     if (typeof condition === 'boolean') return condition;
-    if (condition === null || condition === undefined) return false;
-    if (isPyNumber(condition)) return condition.valueOf() !== 0;
-    let expr = String(condition).trim();
-    const m = SINGLE_EXPR.exec(expr);
-    if (m) expr = m[1]!.trim();
-    // Ansible renders `{% if <condition> %}`, where a bare inline if is a syntax error
-    // (nunjucks' if also refuses Jinja's tuple `a, b`, so only that error is taken)
-    try {
-      this.compile(`{% if ${expr} %}{% endif %}`);
-    } catch (err) {
-      if (/got 'if'/.test(String((err as Error).message))) throw err;
+    if (typeof condition !== 'string') return truthy(condition);
+    let text: unknown = condition;
+    if (HAS_TEMPLATE.test(condition)) {
+      text = this.render(condition, vars);
+      if (typeof text !== 'string' || text === '') return truthy(text);
     }
-    const v = this.evaluate(expr, vars);
-    if (typeof v === 'string') {
-      const s = v.trim().toLowerCase();
-      if (['true', 'yes', 'on', '1'].includes(s)) return true;
-      if (['false', 'no', 'off', '0', '', 'none'].includes(s)) return false;
-    }
-    return truthy(v);
+    const out = this.run(`{% if ${text as string} %} True {% else %} False {% endif %}`, vars).trim();
+    return out === 'True';
   }
 }
 

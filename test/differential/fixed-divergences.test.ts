@@ -281,3 +281,24 @@ test("to_yaml writes PyYAML's default_flow_style=None (flat collections as [a, b
   const exprs = ["{{ {'a': 1, 'b': [1, 2]} | to_yaml }}", "{{ ['a', 'b'] | to_yaml }}", "{{ {'x': {'y': [1, {'z': 2}]}, 'a b': 'c,d'} | to_yaml }}", "{{ [['a', 'b,c'], {'k': 'v: w'}] | to_yaml }}", "{{ {'l': [], 'd': {}} | to_yaml }}", "{{ ['yes', 'x#y', 'a: b', '', 'x[1]'] | to_yaml }}", '{{ range(40) | list | to_yaml }}', "{{ 'a: 1\\nb: [x, y]' | from_yaml }}", "{{ 'a: 1e3' | from_yaml }}"];
   assert.deepEqual(divergencesFrom(exprs, ['text']), []);
 });
+
+test("`is` parses as Jinja's postfix test (a filter after it takes the test's result; `1 ** 1 is falsy`), ~ binds tighter than + and -, * / // % are one level", () => {
+  const exprs = ['{{ no is none | capitalize }}', "{{ [empty, []] is undefined | b64encode }}", '{{ 0 ** 2 is none }}', '{{ 1 ** 1 is falsy }}', '{{ f is not true + (1) }}', '{{ (not missing is true) }}', "{{ n ~ 'a' is in [1, 2] | default('d', true) }}", '{{ none is none }}', '{{ 1 is true }}', '{{ missing is none }}', '{{ missing is number }}', '{{ -1 is number }}', '{{ 3 * 2 // 4 }}', '{{ 1 - 2 + 3 }}', '{{ 1 ~ 2 + 3 }}', "{{ 'a' ~ 1 * 2 }}", "{{ 'a,b' is string | batch(2) | list }}", "{{ nums | batch(2, 'x') | list }}"];
+  const conds = ['no is none | capitalize', 'missing is none', '1 ** 1 is falsy'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text'], { ...SHARED_VARS, no: false, f: 2.5 }), ...divergencesFrom(conds, ['cond'], { ...SHARED_VARS, no: false })], []);
+});
+
+test("an attribute or index of a str, number, bool or None is undefined (an error when used), as Jinja's", () => {
+  const exprs = ["{{ ('x y').k }}", '{{ ((1, 2) | length)[1] }}', "{{ ('' != el)[1] }}", "{{ (not 'abc' is not boolean).k }}", "{{ n.k | default('d') }}", "{{ none.k is defined }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
+});
+
+test("a when: condition is Ansible's {% if <condition> %} (after rendering any {{ }} in it): quoted '0' or 'false' are true, a tuple is true, none.get() is an error", () => {
+  const conds = ["' '", "'0'", "'false'", "'no'", "'None'", '{{ n }} == 3', "{{ 'false' }}", '{{ flag }}', "ver is version '1.5', '>='", "(none).get('a')", '(not -1).get(1)', '', 'n > 1 and s'];
+  assert.deepEqual(divergencesFrom(conds, ['cond'], { ...SHARED_VARS, flag: 'false', ver: '1.6' }), []);
+});
+
+test("text filters take Python's str() of their input (no | b64encode is 'False'), join iterates any iterable and takes attribute=", () => {
+  const exprs = ['{{ no | b64encode }}', "{{ 'x y' | join(',') }}", "{{ {'a': 1} | join(',') }}", "{{ users | join(',', attribute='name') }}", "{{ el | replace('a', 'b') }}", '{{ 12 | hash("md5") }}', "{{ [1, 2] | indent(2) }}"];
+  assert.deepEqual(divergencesFrom(exprs, ['value', 'text'], { ...SHARED_VARS, no: false, users: [{ name: 'alice' }, { name: 'bob' }] }), []);
+});

@@ -1,0 +1,32 @@
+// Jinja's operator precedence: `~` binds tighter than `+` and `-` (`1 + 2 ~ 3` is 1 + '23', an
+// error), `+`/`-` and `*`/`/`/`//`/`%` are each one left-associative level (`3 * 2 // 4` is
+// (3 * 2) // 4). nunjucks put `~` below `+` and nested each operator in its own level, so
+// `3 * 2 // 4` was 3 * (2 // 4).
+
+const MATH2: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' };
+
+/** Patch the nunjucks parser (once per process) for Jinja's arithmetic precedence. */
+export function installPythonPrecedence(nunjucksModule: any): void {
+  const { nodes, lexer } = nunjucksModule;
+  const proto = nunjucksModule.parser.Parser.prototype;
+  const binary = (self: any, ops: Record<string, string>, type: string, operand: () => any): any => {
+    let node = operand.call(self);
+    for (;;) {
+      const tok = self.peekToken();
+      const kind = tok && tok.type === type ? ops[tok.value] : undefined;
+      if (!kind) return node;
+      self.nextToken();
+      node = new nodes[kind](node.lineno, node.colno, node, operand.call(self));
+    }
+  };
+  // Jinja's parse_math1 (+ -) over parse_concat (~) over parse_math2 (* / // %) over parse_pow
+  proto.parseConcat = function (this: any) {
+    return binary(this, { '+': 'Add', '-': 'Sub' }, lexer.TOKEN_OPERATOR, this.parseTilde);
+  };
+  proto.parseTilde = function (this: any) {
+    return binary(this, { '~': 'Concat' }, lexer.TOKEN_TILDE, this.parseMath2);
+  };
+  proto.parseMath2 = function (this: any) {
+    return binary(this, MATH2, lexer.TOKEN_OPERATOR, this.parsePow);
+  };
+}
