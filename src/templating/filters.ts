@@ -7,8 +7,10 @@ import { pyJson, pyStr } from './python-repr.js';
 import { pyNiceYaml, pyYaml } from './python-yaml-dump.js';
 import { MORE_FILTERS } from './more-filters.js';
 import { NUMBER_FILTERS, pyIterate } from './python-number-filters.js';
+import { COLLECTION_FILTERS } from './collection-filters.js';
 import { isPyFloat, isPyNumber } from './python-float.js';
 import { pyTypeName } from './python-compare.js';
+import { pyTuple } from './python-tuple.js';
 import { TEXT_FILTERS } from './text-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
@@ -190,7 +192,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     },
     regex_findall: (v: unknown, pattern: string, multiline = false, ignorecase = false) => {
       const re = pyRegex(pattern, `g${ignorecase ? 'i' : ''}${multiline ? 'm' : ''}`);
-      return [...pyStr(v).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
+      return [...pyStr(v).matchAll(re)].map((m) => (m.length > 2 ? pyTuple(m.slice(1)) : m.length === 2 ? m[1] : m[0]));
     },
     // Python's os.path: basename('/a/b/') is '', dirname('/a/b/') is '/a/b' (node's differ)
     basename: (v: unknown) => pyStr(v).slice(pyStr(v).lastIndexOf('/') + 1),
@@ -262,7 +264,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
-  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS);
+  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS, COLLECTION_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

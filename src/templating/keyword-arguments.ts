@@ -3,6 +3,7 @@
 // optional parameter, silently. Each filter's Python signature maps them to positions.
 import { TemplateError } from '../cli/errors.js';
 import { NUMBER_FILTER_PARAMS } from './python-number-filters.js';
+import { COLLECTION_FILTER_PARAMS } from './collection-filters.js';
 
 /** Parameter names after the value, in Ansible's/Jinja's order, per filter. */
 export const FILTER_PARAMS: Record<string, string[]> = {
@@ -33,6 +34,7 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   extract: ['container', 'morekeys'],
   subelements: ['subelements', 'skip_missing'],
   ...NUMBER_FILTER_PARAMS,
+  ...COLLECTION_FILTER_PARAMS,
 };
 
 /** Wrap a filter so keyword arguments land in their positions; unknown keywords are errors. */

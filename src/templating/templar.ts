@@ -23,6 +23,7 @@ import { installPythonConcat } from './python-concat.js';
 import { isPositional, pyIndex, pySlice } from './python-indexing.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { isPyNumber } from './python-float.js';
+import { dictMethod, listMethod, numberMember } from './python-container-methods.js';
 import { isRawMapping } from './raw-mapping.js';
 import { MORE_STRING_METHODS } from './python-str-methods.js';
 import { installPythonStringLiterals } from './python-string-literal.js';
@@ -137,6 +138,18 @@ function patchRuntime(): void {
     // dict.get(key, default=None): jinja-compat's gave undefined for a missing key
     if (key === 'get' && obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.getPrototypeOf(obj) === Object.prototype && !Object.prototype.hasOwnProperty.call(obj, 'get')) {
       return (k: unknown, dflt: unknown = null) => (Object.prototype.hasOwnProperty.call(obj, String(k)) ? renderNested(obj[String(k)]) : dflt);
+    }
+    if (Array.isArray(obj) && typeof key === 'string') {
+      const m = listMethod(obj, key);
+      if (m) return m;
+    }
+    if (typeof key === 'string' && obj !== null && typeof obj === 'object' && Object.getPrototypeOf(obj) === Object.prototype && !Object.prototype.hasOwnProperty.call(obj, key)) {
+      const m = dictMethod(obj, key);
+      if (m) return m;
+    }
+    if (isPyNumber(obj) && typeof key === 'string') {
+      const m = numberMember(obj, key);
+      if (m !== undefined) return m;
     }
     if (typeof obj === 'string' && typeof key === 'string' && STRING_METHODS[key]) {
       const fn = STRING_METHODS[key]!;
