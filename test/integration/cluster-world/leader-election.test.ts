@@ -233,12 +233,24 @@ async function readyStatus(node: string): Promise<string> {
   return (n?.status?.conditions as Obj[] | undefined)?.find((c) => c.type === 'Ready')?.status ?? '';
 }
 
+/** What a kubelet reports for a running pod: Ready=True (through pods/status). */
+async function setPodReady(ns: string, name: string): Promise<void> {
+  const p = (await get(`/api/v1/namespaces/${ns}/pods/${name}`))!;
+  const r = await sim.api('PUT', `/api/v1/namespaces/${ns}/pods/${name}/status`, { ...p, status: { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+async function podReady(ns: string, name: string): Promise<string> {
+  const p = await get(`/api/v1/namespaces/${ns}/pods/${name}`);
+  return (p?.status?.conditions as Obj[] | undefined)?.find((c) => c.type === 'Ready')?.status ?? '';
+}
+
 async function podGone(ns: string, name: string): Promise<boolean> {
   const p = await get(`/api/v1/namespaces/${ns}/pods/${name}`);
   return !p || Boolean(p.metadata.deletionTimestamp);
 }
 
-test('node controller: NotReady after the grace period, pods deleted after the eviction timeout, Ready again on heartbeats; no evictions when all nodes are NotReady', async () => {
+test('node controller: NotReady (its pods not Ready) after the grace period, pods deleted after the eviction timeout, Ready again on heartbeats; no evictions when all nodes are NotReady', async () => {
   await sim.api('POST', '/api/v1/namespaces', { metadata: { name: 'nc' } });
   await createNode('nc-1');
   await createNode('nc-2');
@@ -247,6 +259,7 @@ test('node controller: NotReady after the grace period, pods deleted after the e
   await createPod('nc', 'on-1a', { nodeName: 'nc-1' });
   await createPod('nc', 'on-1b', { nodeName: 'nc-1' });
   await createPod('nc', 'on-2', { nodeName: 'nc-2' });
+  for (const p of ['on-1a', 'on-1b', 'on-2']) await setPodReady('nc', p);
   const cm = start('kube-controller-manager', 'v1.6.13', 'cm-nc', ['--leader-elect=false', '--node-monitor-period=1s', '--node-monitor-grace-period=4s', '--pod-eviction-timeout=8s']);
   await until('the node controller', async () => /Starting node controller/.test(logOf(cm)), 15_000);
   await sleep(2_000);
@@ -263,6 +276,8 @@ test('node controller: NotReady after the grace period, pods deleted after the e
   assert.equal(unknown.reason, 'NodeStatusUnknown');
   assert.equal(unknown.message, 'Kubelet stopped posting node status.');
   assert.equal(await podGone('nc', 'on-1a'), false, 'pods stay until the eviction timeout');
+  await until('pods of nc-1 not Ready', async () => (await podReady('nc', 'on-1a')) === 'False' && (await podReady('nc', 'on-1b')) === 'False', 3_000);
+  assert.equal(await podReady('nc', 'on-2'), 'True', 'pods of the Ready node stay Ready');
   await until('nc-1 pods deleted', async () => (await podGone('nc', 'on-1a')) && podGone('nc', 'on-1b'), 15_000);
   const evictedAfter = (Date.now() - stoppedAt) / 1000;
   assert.ok(evictedAfter >= 8 - 1.5, `evicted ${evictedAfter} s after the last heartbeat, eviction timeout 8 s`);

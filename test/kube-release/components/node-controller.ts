@@ -1,7 +1,7 @@
 // The node controller of kube-controller-manager 1.5/1.6 (pkg/controller/node), the parts the
 // runbooks depend on: a node whose kubelet stopped posting status for --node-monitor-grace-period
-// (judged on this process's clock, from when it last SAW the heartbeat change) gets Ready=Unknown;
-// its pods are deleted --pod-eviction-timeout later, through a per-zone rate limiter
+// (judged on this process's clock, from when it last SAW the heartbeat change) gets Ready=Unknown
+// and its pods Ready=False; its pods are deleted --pod-eviction-timeout later, through a per-zone rate limiter
 // (--node-eviction-rate); no evictions when every node is NotReady ("master disruption"), nor in
 // a zone of more than 2 NotReady nodes making ≥ --unhealthy-zone-threshold of it (small clusters).
 import type { Log } from '../runtime/log.js';
@@ -158,7 +158,7 @@ export class NodeController {
     }
     if (now - seen.probeAt <= grace || ready?.status === 'Unknown') return { node, seen };
     const t = rfc3339(new Date(now));
-    const conditions: Obj[] = [...(node.status?.conditions ?? [])];
+    const conditions: Obj[] = (node.status?.conditions ?? []).map((c: Obj) => ({ ...c }));
     if (!ready) {
       conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: node.metadata.creationTimestamp, lastTransitionTime: t });
     } else {
@@ -177,7 +177,10 @@ export class NodeController {
       return { node, seen };
     }
     this.c.log.info(`node ${name} hasn't been updated for ${Math.round((now - seen.probeAt) / 1000)}s. Last ready condition is: ${ready?.status ?? 'none'}`);
-    await this.event(put.body, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    if (ready?.status === 'True') {
+      await this.event(put.body, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+      await this.markAllPodsNotReady(name).catch((e: Error) => this.c.log.error(`Unable to mark all pods NotReady on node ${name}: ${e.message}`));
+    }
     seen.readyStatus = 'Unknown';
     seen.readyTransitionAt = now;
     seen.heartbeat = String(readyOf(put.body)?.lastHeartbeatTime ?? '');
@@ -223,6 +226,19 @@ export class NodeController {
         this.c.log.error(`Failed to evict pods of node ${name}: ${(e as Error).message}`);
         this.queue.set(name, zone);
       }
+    }
+  }
+
+  /** markAllPodsNotReady: when this controller flips a node from Ready, its pods' Ready condition goes False (pods/status). */
+  private async markAllPodsNotReady(node: string): Promise<void> {
+    const res = await this.c.api.request('GET', `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`);
+    if (res.status !== 200) throw new Error(`listing pods: HTTP ${res.status}`);
+    for (const p of (res.body.items ?? []) as Obj[]) {
+      const conditions: Obj[] = p.status?.conditions ?? [];
+      if (!conditions.some((c) => c.type === 'Ready' && c.status !== 'False')) continue;
+      const next = { ...p, status: { ...p.status, conditions: conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c)) } };
+      const put = await this.c.api.request('PUT', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/status`, next);
+      if (put.status !== 200) throw new Error(`pod ${p.metadata.namespace}/${p.metadata.name}: HTTP ${put.status} ${put.body.message ?? ''}`);
     }
   }
 
