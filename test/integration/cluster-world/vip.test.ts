@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
-import { keepalivedConf } from '../../fleet/keepalived-conf.js';
+import { sshFromHub, startKeepalived, vipHolders } from '../../fleet/keepalived.js';
 
 const SUBNET = 42;
 const VIP = `10.${100 + SUBNET}.0.250`;
@@ -24,17 +24,9 @@ http.server.ThreadingHTTPServer(('0.0.0.0', 8080), H).serve_forever()
 const START_HEALTHZ =
   '(setsid python3 /usr/local/lib/healthz.py </dev/null >/dev/null 2>&1 & echo $! > /run/healthz.pid) && for k in $(seq 100); do curl -sf http://127.0.0.1:8080/healthz >/dev/null && break; sleep 0.1; done';
 
-function ssh(fleet: Fleet, ip: string, cmd: string): string {
-  const r = fleet.hubExec('ssh', ['-F', fleet.sshConfigPath, '-o', 'ConnectTimeout=5', ip, cmd]);
-  assert.equal(r.status, 0, `${ip}: ${cmd}\n${r.stderr}`);
-  return r.stdout;
-}
+const holders = (fleet: Fleet): string[] => vipHolders(fleet, VIP);
 
-function holders(fleet: Fleet): string[] {
-  return fleet.hosts.filter((h) => fleet.exec(h.name, 'ip -4 -o addr show dev eth0').stdout.includes(` ${VIP}/`)).map((h) => h.name);
-}
-
-/** Wait until `name` alone holds the VIP (for `stableS` seconds in a row); returns when it first did. */
+/** Wait until exactly `name` (comma-joined names) holds the VIP (for `stableS` s in a row); returns when it first did. */
 async function waitForHolder(fleet: Fleet, name: string, limitS: number, stableS = 0): Promise<number> {
   const t0 = Date.now();
   let since = 0;
@@ -53,39 +45,71 @@ function viaVip(fleet: Fleet): string {
   return r.stdout.trim();
 }
 
-test('keepalived: VIP on the highest priority, moves when its health check fails, comes back on recovery', async (t) => {
+/** Three hosts cp1..cp3 (priorities 150/120/100), each with the health server, then keepalived. */
+async function vipFleet(preempt: boolean, weight: number): Promise<Fleet> {
   const fleet = await startFleet({ hosts: 3, subnet: SUBNET, network: 'netns', name: 'vip', hostNames: ['cp1', 'cp2', 'cp3'] });
   try {
-    const nodes = fleet.hosts.map((h, k) => ({ name: h.name, ip: h.ip, priority: [150, 120, 100][k]! }));
-    for (const n of nodes) {
-      const conf = keepalivedConf({ self: n, nodes, vip: VIP, prefix: 16, checkScript: '/usr/bin/curl -sf http://127.0.0.1:8080/healthz' });
-      const b64 = (s: string): string => Buffer.from(s).toString('base64');
-      ssh(
-        fleet,
-        n.ip,
-        `mkdir -p /usr/local/lib /etc/keepalived && echo ${b64(HEALTHZ_PY)} | base64 -d > /usr/local/lib/healthz.py && echo ${b64(conf)} | base64 -d > /etc/keepalived/keepalived.conf && ` +
-          `${START_HEALTHZ} && (setsid keepalived -n -l -D -f /etc/keepalived/keepalived.conf </dev/null >/var/log/keepalived.log 2>&1 &)`,
-      );
-    }
+    for (const h of fleet.hosts) sshFromHub(fleet, h.ip, `mkdir -p /usr/local/lib && echo ${Buffer.from(HEALTHZ_PY).toString('base64')} | base64 -d > /usr/local/lib/healthz.py && ${START_HEALTHZ}`);
+    startKeepalived(fleet, { hosts: [{ name: 'cp1', priority: 150 }, { name: 'cp2', priority: 120 }, { name: 'cp3', priority: 100 }], vip: VIP, checkScript: '/usr/bin/curl -sf http://127.0.0.1:8080/healthz', preempt, weight });
     await waitForHolder(fleet, 'cp1', 40, 3);
-    assert.equal(viaVip(fleet), 'cp1', 'the hub reaches the VIP holder');
+    return fleet;
+  } catch (e) {
+    await fleet.stop();
+    throw e;
+  }
+}
 
+/** Kill cp1's health server and wait for cp2 to hold the VIP; returns the seconds it took. */
+async function failCp1(fleet: Fleet): Promise<number> {
+  const failAt = Date.now();
+  sshFromHub(fleet, fleet.hosts[0]!.ip, 'kill $(cat /run/healthz.pid)');
+  return ((await waitForHolder(fleet, 'cp2', 4 * BOUND_S)) - failAt) / 1000;
+}
+
+test('keepalived: VIP on the highest priority, moves when its health check fails, comes back on recovery', async (t) => {
+  const fleet = await vipFleet(true, -60);
+  try {
+    assert.equal(viaVip(fleet), 'cp1', 'the hub reaches the VIP holder');
     // the holder's apiserver stand-in dies: its check fails, priority 150-60=90 < 120
-    const failAt = Date.now();
-    ssh(fleet, nodes[0]!.ip, 'kill $(cat /run/healthz.pid)');
-    const moved = ((await waitForHolder(fleet, 'cp2', 4 * BOUND_S)) - failAt) / 1000;
+    const moved = await failCp1(fleet);
     t.diagnostic(`VIP moved cp1 -> cp2 ${moved.toFixed(1)} s after its health check started failing (keepalived bound ~${BOUND_S} s)`);
     assert.ok(moved < 2 * BOUND_S, `failover took ${moved} s, bound ${BOUND_S} s`);
     assert.equal(viaVip(fleet), 'cp2');
     assert.match(fleet.exec('cp1', 'cat /var/log/keepalived.log').stdout, /VRRP_Script\(chk_api\) failed/);
     assert.match(fleet.exec('cp2', 'cat /var/log/keepalived.log').stdout, /Entering MASTER STATE/);
 
-    // recovery: the check passes again (rise 2) and cp1, back at 150, preempts (no nopreempt)
+    // recovery: the check passes again (rise 2) and cp1, back at 150, preempts
     const recoverAt = Date.now();
-    ssh(fleet, nodes[0]!.ip, START_HEALTHZ);
+    sshFromHub(fleet, fleet.hosts[0]!.ip, START_HEALTHZ);
     const back = ((await waitForHolder(fleet, 'cp1', 4 * BOUND_S)) - recoverAt) / 1000;
     t.diagnostic(`VIP back on cp1 ${back.toFixed(1)} s after its health check recovered (rise 2 × interval 2 + preemption)`);
     assert.equal(viaVip(fleet), 'cp1');
+  } finally {
+    await fleet.stop();
+  }
+});
+
+// nopreempt also stops a backup from taking over a master whose priority merely dropped, so
+// with nopreempt the check needs weight 0: a failing check puts the holder in FAULT.
+test('keepalived nopreempt + weight 0: a failing cp1 goes FAULT, a recovered cp1 leaves the VIP on cp2; a holder killed -9 is taken over but keeps a stale VIP', async (t) => {
+  const fleet = await vipFleet(false, 0);
+  try {
+    await failCp1(fleet);
+    assert.match(fleet.exec('cp1', 'cat /var/log/keepalived.log').stdout, /Entering FAULT STATE/);
+    sshFromHub(fleet, fleet.hosts[0]!.ip, START_HEALTHZ);
+    // well past rise 2 × interval 2 + a few adverts: with nopreempt cp1 stays backup
+    await new Promise((r) => setTimeout(r, 3 * BOUND_S * 1000));
+    assert.deepEqual(holders(fleet), ['cp2']);
+    assert.match(fleet.exec('cp1', 'cat /var/log/keepalived.log').stdout, /VRRP_Script\(chk_api\) succeeded/);
+    assert.equal(viaVip(fleet), 'cp2');
+    // the holder's keepalived dies without a word (kill -9): after ~3 advert_int of silence cp1
+    // (150) takes over, while the dead daemon's address stays on cp2's eth0: two holders
+    const killAt = Date.now();
+    sshFromHub(fleet, fleet.hosts[1]!.ip, 'kill -9 $(pgrep -x keepalived)');
+    const took = ((await waitForHolder(fleet, 'cp1,cp2', 4 * BOUND_S)) - killAt) / 1000;
+    t.diagnostic(`cp1 took the VIP ${took.toFixed(1)} s after cp2's keepalived was killed -9 (3 advert_int + skew); cp2 keeps a stale copy`);
+    assert.ok(took < BOUND_S, `takeover after silence took ${took} s`);
+    assert.match(fleet.exec('cp1', 'cat /var/log/keepalived.log').stdout, /Receive advertisement timeout/);
   } finally {
     await fleet.stop();
   }
