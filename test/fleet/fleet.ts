@@ -288,6 +288,7 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
       }
     },
     async stop() {
+      if (hub && readlinkSync('/proc/self/ns/net') === hub.netNs) throw new Error('stop the fleet from outside its hub network (this process would end itself)');
       const hosts = readHosts(root);
       const nss = new Set(hosts.map((h) => h.pidNs));
       const machineNet = readlinkSync('/proc/self/ns/net');
