@@ -181,7 +181,11 @@ test('the patched 1.6 kubelet with --cgroups-per-qos=false adopts the 1.5 contai
   assert.equal(n.sh(`${KUBELET.patched} --version`).trim(), 'Kubernetes v1.6.13-jdos.1');
   const before1 = await running(n, 'web-1');
   await n.stopKubelet();
-  await n.startKubelet(KUBELET.patched, kubeletArgs(n, ['--cgroups-per-qos=false']));
+  // as in reality, --cgroups-per-qos=false needs --enforce-node-allocatable="" (its default `pods` needs QoS cgroups)
+  const refused = n.runKubeletOnce(KUBELET.patched, kubeletArgs(n, ['--cgroups-per-qos=false', '--healthz-port=0', '--port=0', '--read-only-port=0']));
+  assert.equal(refused.rc, 1, refused.stderr);
+  assert.match(refused.stderr, /error: failed to run Kubelet: Node Allocatable enforcement is not supported unless Cgroups Per QOS feature is turned on/);
+  await n.startKubelet(KUBELET.patched, kubeletArgs(n, ['--cgroups-per-qos=false', '--enforce-node-allocatable=']));
   const after1 = await running(n, 'web-1', (s) => s.containers.every((c) => /_\d+$/.test(c.name) && !c.name.includes('.')));
   await n.waitRelists(3);
   const settled = await running(n, 'web-1');
@@ -196,7 +200,7 @@ test('a 1.6 kubelet with --enable-cri=false still re-creates 1.5 containers (the
   const n = nodes.host2!;
   const before2 = await running(n, 'web-2');
   await n.stopKubelet();
-  await n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--enable-cri=false', '--cgroups-per-qos=false']));
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--enable-cri=false', '--cgroups-per-qos=false', '--enforce-node-allocatable=']));
   const after2 = await running(n, 'web-2', (s) => s.statuses[0]!.restartCount === 1);
   const oldIds = new Set(before2.containers.map((c) => c.id));
   assert.ok(after2.containers.every((c) => !oldIds.has(c.id)), 'every container has a new id');

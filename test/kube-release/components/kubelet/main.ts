@@ -63,6 +63,8 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
   } catch (e) {
     runFailed((e as Error).message);
   }
+  // 1.6 validation: node allocatable is enforced on the QoS hierarchy's top cgroup, so it needs it
+  if (flags.has('enforce-node-allocatable') && !cfg.cgroups.perQos && flags.list('enforce-node-allocatable').length > 0) runFailed('Node Allocatable enforcement is not supported unless Cgroups Per QOS feature is turned on');
   log.info(`Kubelet ${cfg.version}${cfg.patched ? ' (patched: adopts legacy containers)' : ''}: node ${cfg.nodeName}, ${cfg.cri ? 'CRI (dockershim)' : 'docker-tools'} runtime, cgroups-per-qos=${cfg.cgroups.perQos}, cgroup-root=${JSON.stringify(cfg.cgroups.root)}, cgroup-driver=${cfg.cgroups.driver}`);
   const docker = new DockerClient(cfg.dockerEndpoint);
   let dockerVersion = '';
