@@ -294,6 +294,21 @@ test('stopping dockerd without --live-restore stops its containers; the kubelet 
   assert.ok(after1.containers.every((c) => !s.containers.some((b) => b.id === c.id)), 'new containers');
 });
 
+test('a 1.6 kubelet with --network-plugin=cni keeps its node NotReady until a CNI config is in --cni-conf-dir', { timeout: 120_000 }, async () => {
+  const n = nodes.host1!;
+  const ready = async (): Promise<Obj | undefined> => ((await api('GET', '/api/v1/nodes/host1')).status.conditions as Obj[]).find((c) => c.type === 'Ready');
+  await n.stopKubelet();
+  n.sh('rm -rf /etc/cni/net.d');
+  await n.startKubelet(KUBELET.patched, kubeletArgs(n, ['--network-plugin=cni', '--node-status-update-frequency=1s']));
+  const notReady = await waitFor('Ready=False', async () => {
+    const c = await ready();
+    return c?.status === 'False' ? c : undefined;
+  });
+  assert.match(notReady.message, /network plugin is not ready: cni config uninitialized/);
+  n.sh(`mkdir -p /etc/cni/net.d && echo '{"cniVersion":"0.3.1","name":"pods","type":"bridge"}' > /etc/cni/net.d/10-pods.conf`);
+  await waitFor('Ready=True', async () => ((await ready())?.status === 'True' ? true : undefined));
+});
+
 test('a deleted pod\'s containers are stopped and removed by its kubelet', { timeout: 60_000 }, async () => {
   const n = nodes.host1!;
   const s = await running(n, 'web-1');

@@ -32,6 +32,8 @@ export interface KubeletConfig {
   tlsCertFile: string;
   tlsKeyFile: string;
   certDir: string;
+  networkPlugin: string;
+  cniConfDir: string;
 }
 
 const get = (f: ParsedFlags, name: string, fallback = ''): string => (f.has(name) ? f.string(name) : fallback);
@@ -82,5 +84,7 @@ export function kubeletConfig(flags: ParsedFlags, ctx: { version: string; patche
     tlsCertFile: get(flags, 'tls-cert-file'),
     tlsKeyFile: get(flags, 'tls-private-key-file'),
     certDir: get(flags, 'cert-dir', '/var/run/kubernetes'),
+    networkPlugin: get(flags, 'network-plugin'),
+    cniConfDir: get(flags, 'cni-conf-dir', '/etc/cni/net.d'),
   };
 }

@@ -1,11 +1,13 @@
 // Node registration and NodeStatus: the kubelet creates its Node (labels from --node-labels,
 // 1.6 taints from --register-with-taints, nodeInfo.kubeletVersion = its version) and then
 // every --node-status-update-frequency (10 s) GETs it and PUTs its status with a Ready
-// condition and a fresh heartbeat, as 1.5/1.6 kubelets did (no node leases in that era).
+// condition and a fresh heartbeat, as 1.5/1.6 kubelets did (no node leases in that era);
+// Ready is False while the pod network is not (network.ts).
 import { readFileSync } from 'node:fs';
 import { arch, release } from 'node:os';
 import { statusOf, type KubeletApi } from './api.js';
 import type { KubeletConfig } from './config.js';
+import { networkNotReady } from './network.js';
 
 type Obj = Record<string, any>;
 
@@ -23,13 +25,13 @@ function nodeInfo(cfg: KubeletConfig, dockerVersion: string): Obj {
   return { machineID, systemUUID: machineID, bootID, kernelVersion: release(), osImage: 'Debian GNU/Linux', containerRuntimeVersion: `docker://${dockerVersion}`, kubeletVersion: cfg.version, kubeProxyVersion: cfg.version, operatingSystem: 'linux', architecture: arch() === 'x64' ? 'amd64' : arch() };
 }
 
-function conditions(previous: Obj[] | undefined): Obj[] {
+function conditions(previous: Obj[] | undefined, notReady: string | undefined): Obj[] {
   const t = now();
   const want: [string, string, string, string][] = [
     ['OutOfDisk', 'False', 'KubeletHasSufficientDisk', 'kubelet has sufficient disk space available'],
     ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
     ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-    ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+    notReady ? ['Ready', 'False', 'KubeletNotReady', notReady] : ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
   ];
   return want.map(([type, status, reason, message]) => {
     const old = (previous ?? []).find((c) => c.type === type);
@@ -43,7 +45,7 @@ function nodeStatusOf(cfg: KubeletConfig, dockerVersion: string, previous?: Obj)
     ...(previous ?? {}),
     capacity,
     allocatable: capacity,
-    conditions: conditions(previous?.conditions),
+    conditions: conditions(previous?.conditions, networkNotReady(cfg)),
     addresses: [
       { type: 'InternalIP', address: cfg.nodeIp || '127.0.0.1' },
       { type: 'Hostname', address: cfg.nodeName },
