@@ -48,21 +48,13 @@ after(async () => {
 
 let nextPort = 20000 + Math.floor(Math.random() * 20000);
 
-/** Start a component as the bin entry does (flags parsed against that version's table), hostname `name`. */
+/** Start a component's bin entry from source (that version's flag table and checks), hostname `name`. */
 function start(component: 'kube-controller-manager' | 'kube-scheduler', version: string, name: string, args: string[] = []): Proc {
-  const entry = component === 'kube-scheduler' ? 'scheduler' : 'controller-manager';
-  const code = [
-    `import { parseOrExit } from ${JSON.stringify(join(ROOT, 'test/kube-release/runtime/flags.ts'))};`,
-    `import { flagTable, minorOf } from ${JSON.stringify(join(ROOT, 'test/kube-release/flag-tables.ts'))};`,
-    `import { main } from ${JSON.stringify(join(ROOT, `test/kube-release/components/${entry}.ts`))};`,
-    `const v = ${JSON.stringify(version)};`,
-    `await main(parseOrExit(${JSON.stringify(component)}, process.argv.slice(1), flagTable(${JSON.stringify(component)}, minorOf(v)), 'Kubernetes ' + v), { version: v, patched: false });`,
-  ].join('\n');
   const port = nextPort++;
   const log = join(logs, `${name}.log`);
   const fd = openSync(log, 'a');
-  const argv = ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, process.execPath, '--import', 'tsx', '--input-type=module', '-e', code, '--', `--kubeconfig=${sim.kubeconfig}`, `--address=${HOST}`, `--port=${port}`, ...args];
-  const child = spawn('unshare', argv, { stdio: ['ignore', fd, fd], cwd: ROOT });
+  const argv = ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, process.execPath, '--import', 'tsx', join(ROOT, 'test/kube-release/bin', `${component}.ts`), `--kubeconfig=${sim.kubeconfig}`, `--address=${HOST}`, `--port=${port}`, ...args];
+  const child = spawn('unshare', argv, { stdio: ['ignore', fd, fd], cwd: ROOT, env: { ...process.env, KUBE_RELEASE_VERSION: version } });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const p = { child, name, log, port, exited };
   procs.push(p);

@@ -1,10 +1,10 @@
-// kube-controller-manager 1.5/1.6 stand-in: checks the files its flags name, serves /healthz on
+// kube-controller-manager 1.5/1.6 stand-in (its files already checked by the entry): serves /healthz on
 // --address:--port (10252) before it leads, takes the kube-system/kube-controller-manager
 // Endpoints lock (identity = hostname, as 1.5/1.6 used it), and only while leading runs the
 // node controller. Losing the lease is fatal (glog.Fatalf → exit 255), as in the real one.
 import { hostname } from 'node:os';
+import type { ComponentContext } from '../runtime/entry.js';
 import type { ParsedFlags } from '../runtime/flags.js';
-import { preflightFiles } from '../runtime/files.js';
 import { newLog } from '../runtime/log.js';
 import { apiFromFlags, serveHealthz } from './component-runtime.js';
 import { LeaderElector } from './leader-election.js';
@@ -20,10 +20,9 @@ function num(flags: ParsedFlags, name: string, fallback: number): number {
   return flags.table.find((s) => s.name === name)?.type === 'int' ? flags.int(name) : flags.float(name);
 }
 
-/** The controller-manager's main: files, healthz, leader election, then the controllers. */
-export async function main(flags: ParsedFlags, ctx: { version: string; patched: boolean }): Promise<void> {
+/** The controller-manager's main: healthz, leader election, then the controllers. */
+export async function main(flags: ParsedFlags, ctx: ComponentContext): Promise<void> {
   const log = newLog('controllermanager.go');
-  preflightFiles(flags);
   const api = apiFromFlags(flags, log);
   log.info(`Version: ${ctx.version}`);
   await serveHealthz(flags.string('address'), flags.int('port'));

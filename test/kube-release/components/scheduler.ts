@@ -5,8 +5,8 @@
 // spec.unschedulable) and the predicates a runbook meets: taints tolerated (1.5 reads the alpha
 // annotations, 1.6 the spec fields), nodeSelector, pod count and cpu/memory requests.
 import { hostname } from 'node:os';
+import type { ComponentContext } from '../runtime/entry.js';
 import type { ParsedFlags } from '../runtime/flags.js';
-import { preflightFiles } from '../runtime/files.js';
 import { newLog, type Log } from '../runtime/log.js';
 import { LeaderElector, rfc3339, type Api } from './leader-election.js';
 import { apiFromFlags, serveHealthz } from './component-runtime.js';
@@ -195,10 +195,9 @@ export class Scheduler {
 }
 
 /** kube-scheduler's main: healthz first, then leader election (unless --leader-elect=false), then the loop. */
-export async function main(flags: ParsedFlags, ctx: { version: string; patched: boolean }): Promise<void> {
+export async function main(flags: ParsedFlags, ctx: ComponentContext): Promise<void> {
   const log = newLog('server.go');
-  const minor = Number(/^v1\.(\d+)/.exec(ctx.version)?.[1] ?? 6);
-  preflightFiles(flags);
+  const minor = Number(ctx.minor.split('.')[1]);
   const api = apiFromFlags(flags, log);
   await serveHealthz(flags.string('address'), flags.int('port'));
   const name = flags.has('scheduler-name') ? flags.string('scheduler-name') : 'default-scheduler';
