@@ -266,6 +266,21 @@ test('a restarted dockerd (--live-restore) re-adopts running containers by pid a
   assert.ok(n.alive(app!.pid), 'dockerd did not kill a pid it no longer owns');
 });
 
+test('a kubelet that cannot reach the API touches no container (cleanup waits for the API source)', { timeout: 120_000 }, async () => {
+  const n = nodes.host2!;
+  const before2 = await running(n, 'web-2');
+  await n.stopKubelet();
+  // the same credentials, but a server nobody answers on
+  writeFileSync(n.path('/etc/kubernetes/unreachable.conf'), readFileSync(sim.kubeconfig, 'utf8').replace(/server: https:\/\/[^\s]+/, 'server: https://127.43.0.1:1'), { mode: 0o600 });
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n).map((a) => (a.startsWith('--kubeconfig=') ? '--kubeconfig=/etc/kubernetes/unreachable.conf' : a)));
+  await waitFor('three failed relists', async () => ((n.log('/var/log/kubelet.log').match(/Skipping pod synchronization/g) ?? []).length >= 3 ? true : undefined));
+  assert.deepEqual((await n.docker.listAll()).filter((c) => c.labels['io.kubernetes.pod.uid'] === before2.uid).map((c) => [c.id, c.running]).sort(), before2.containers.map((c) => [c.id, true]).sort());
+  await n.stopKubelet();
+  await n.startKubelet(KUBELET.v16, kubeletArgs(n));
+  await n.waitRelists(3);
+  assert.deepEqual(identity(await running(n, 'web-2')), identity(before2));
+});
+
 test('a 1.6 kubelet registers a new Node with the taints of --register-with-taints', { timeout: 120_000 }, async () => {
   const n = nodes.host2!;
   await n.stopKubelet();
