@@ -43,6 +43,13 @@ export function hostPssKiB(fleet: Fleet, host: string): number {
   return kib;
 }
 
+/** Every host answers ssh from the hub under its own name (in parallel); the mismatches otherwise. */
+function sshCheck(fleet: Fleet): string {
+  const one = (ip: string, name: string): string => `(h=$(ssh -F ${fleet.sshConfigPath} -o ConnectTimeout=5 ${ip} hostname 2>&1); [ "$h" = ${name} ] || echo "${name}: $h") &`;
+  const r = fleet.hubExec('sh', ['-c', `${fleet.hosts.map((h) => one(h.ip, h.name)).join('\n')}\nwait`]);
+  return (r.stdout + (r.status === 0 ? '' : r.stderr)).trim();
+}
+
 async function up(argv: string[]): Promise<void> {
   const version = option(argv, '--version', 'v1.5.8');
   const subnet = Number(option(argv, '--subnet', '48'));
@@ -59,13 +66,19 @@ async function up(argv: string[]): Promise<void> {
   const tBuilt = Date.now();
   const fleet = await startFleet({ hosts: CONTROL_PLANE.length + NODES.length, root: ROOT, name: 'kube-world', network: 'netns', subnet, hostNames: [...CONTROL_PLANE, ...NODES] });
   const tUp = Date.now();
+  const bad = sshCheck(fleet);
+  if (bad) {
+    await fleet.stop();
+    throw new Error(`ssh check failed: ${bad}`);
+  }
+  const tSsh = Date.now();
   const inventory = join(ROOT, 'kubespray-inventory.ini');
   const text = kubesprayInventory(fleet, { controlPlane: CONTROL_PLANE, nodes: NODES, vip: `10.${100 + subnet}.0.250`, vipPrefix: 16, kubeVersion: version, releases });
   writeFileSync(`${inventory}.tmp`, text);
   renameSync(`${inventory}.tmp`, inventory);
   const hub = `nsenter --net=${fleet.hubNetnsPath}`;
   console.log(text);
-  console.log(`kube world up: ${fleet.hosts.length} hosts in ${((tUp - tBuilt) / 1000).toFixed(2)} s (releases built in ${((tBuilt - t0) / 1000).toFixed(2)} s; ${Object.keys(releases).join(', ')} in ${releaseRoot})`);
+  console.log(`kube world up: ${fleet.hosts.length} hosts in ${((tUp - tBuilt) / 1000).toFixed(2)} s, all answering ssh after ${((tSsh - tBuilt) / 1000).toFixed(2)} s (releases built in ${((tBuilt - t0) / 1000).toFixed(2)} s; ${Object.keys(releases).join(', ')} in ${releaseRoot})`);
   console.log(`inventory: ${inventory}`);
   console.log(`the hosts are reachable only from the hub network; enter it with:\n  ${hub} bash`);
   console.log(`  ${hub} ssh -F ${fleet.sshConfigPath} ${fleet.hosts[0]!.ip} hostname`);
