@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildRelease } from '../../kube-release/build.js';
-import { makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster } from './apiserver-harness.js';
+import { apiCall, makeKubePki, run, startApiserver, startEtcd, writeKubeconfig, type Apiserver, type EtcdCluster } from './apiserver-harness.js';
 
 type Obj = Record<string, any>;
 
@@ -28,13 +28,15 @@ let etcd: EtcdCluster;
 let bundle: string;
 const apis: Apiserver[] = [];
 let kc: string[] = [];
+let pki: string;
+let aliveApi = 0; // the apiserver left after the last test killed one
 const cms: { name: string; api: number; child: ChildProcess; log: string; exited: Promise<number | null> }[] = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drover-e-le-etcd-'));
   bundle = (await buildRelease({ version: 'v1.6.13', outDir: join(dir, 'release') })).outDir;
   etcd = await startEtcd(dir, [ETCD_IP], BASE + 2, BASE + 3);
-  const pki = join(dir, 'kube-pki');
+  pki = join(dir, 'kube-pki');
   makeKubePki(pki, API_IPS);
   const flags = [
     `--etcd-servers=${etcd.endpoints.join(',')}`, `--etcd-cafile=${join(etcd.pki, 'ca.crt')}`, `--etcd-certfile=${join(etcd.pki, 'client.crt')}`, `--etcd-keyfile=${join(etcd.pki, 'client.key')}`,
@@ -55,17 +57,19 @@ after(async () => {
 });
 
 /** The bundle's kube-controller-manager as master-N: its own hostname, --address its own IP, port 10252. */
-function startCm(i: number, api: number): void {
+function startCm(i: number, api: number, binary = 'kube-controller-manager'): (typeof cms)[number] {
   const name = `master-${i + 1}`;
   const kubeconfig = kc[api]!;
-  const log = join(dir, `${name}-${cms.length}.log`);
+  const log = join(dir, `${binary}-${name}-${cms.length}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn('unshare', ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, join(bundle, 'kube-controller-manager'), `--kubeconfig=${kubeconfig}`, `--address=${CM_IPS[i]}`, '--leader-elect=true'], { stdio: ['ignore', fd, fd] });
-  cms.push({ name, api, child, log, exited: new Promise((r) => child.on('exit', (code) => r(code))) });
+  const child = spawn('unshare', ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, join(bundle, binary), `--kubeconfig=${kubeconfig}`, `--address=${CM_IPS[i]}`, '--leader-elect=true'], { stdio: ['ignore', fd, fd] });
+  const c = { name, api, child, log, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+  if (binary === 'kube-controller-manager') cms.push(c);
+  return c;
 }
 
-async function record(kubeconfig: string): Promise<Obj | undefined> {
-  const r = await run('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=5s', '-n', 'kube-system', 'get', 'endpoints', 'kube-controller-manager', '-o', 'json'], { KUBECACHEDIR: join(dir, 'kcache') });
+async function record(kubeconfig: string, lock = 'kube-controller-manager'): Promise<Obj | undefined> {
+  const r = await run('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=5s', '-n', 'kube-system', 'get', 'endpoints', lock, '-o', 'json'], { KUBECACHEDIR: join(dir, 'kcache') });
   if (r.rc !== 0) return undefined;
   const text = (JSON.parse(r.stdout) as Obj).metadata?.annotations?.[LEADER];
   return text ? (JSON.parse(text) as Obj) : undefined;
@@ -132,6 +136,7 @@ test('the apiserver under the leader dies: the leader exits 255 after the renew 
   }
   const other = running().find((c) => c.api !== leaderApi)!;
   await apis[leaderApi]!.stop('SIGKILL');
+  aliveApi = 1 - leaderApi;
   const stoppedAt = Date.now();
   const code = await Promise.race([leader.exited, sleep(30_000).then(() => 'still running')]);
   const took = (Date.now() - stoppedAt) / 1000;
@@ -145,4 +150,44 @@ test('the apiserver under the leader dies: the leader exits 255 after the renew 
     return r && r.holderIdentity === other.name ? r : undefined;
   }, 30_000);
   assert.equal(next.leaderTransitions, 2);
+});
+
+test('two bundled schedulers: one leads kube-system/kube-scheduler and binds pending pods to the Ready node; kill -9 → the other leads and binds', async () => {
+  const url = `https://${API_IPS[aliveApi]}:${API_PORT}`;
+  const auth = { caFile: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') };
+  const post = async (path: string, body: Obj): Promise<void> => {
+    const r = await apiCall(`${url}${path}`, { method: 'POST', body, ...auth });
+    assert.equal(r.status, 201, r.body);
+  };
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const ready = { type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now };
+  for (const [name, spec] of [['w-ready', {}], ['w-cordoned', { unschedulable: true }]] as const) {
+    await post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec });
+    const got = JSON.parse((await apiCall(`${url}/api/v1/nodes/${name}`, auth)).body) as Obj;
+    const put = await apiCall(`${url}/api/v1/nodes/${name}/status`, { method: 'PUT', body: { ...got, status: { conditions: [ready], allocatable: { cpu: '2', memory: '4Gi', pods: '110' } } }, ...auth });
+    assert.equal(put.status, 200, put.body);
+  }
+  const scheds = [startCm(0, aliveApi, 'kube-scheduler'), startCm(1, aliveApi, 'kube-scheduler')];
+  try {
+    const rec = await until('a scheduler leader', () => record(kc[aliveApi]!, 'kube-scheduler'), 30_000);
+    for (const p of ['x1', 'x2']) await post('/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: p }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const nodeOf = async (p: string): Promise<string | undefined> => (JSON.parse((await apiCall(`${url}/api/v1/namespaces/default/pods/${p}`, auth)).body) as Obj).spec?.nodeName;
+    await until('x1 and x2 bound', async () => ((await nodeOf('x1')) && (await nodeOf('x2')) ? true : undefined), 20_000);
+    assert.equal(await nodeOf('x1'), 'w-ready');
+    assert.equal(await nodeOf('x2'), 'w-ready');
+    const leader = scheds.find((s) => s.name === rec.holderIdentity)!;
+    const standby = scheds.find((s) => s !== leader)!;
+    assert.match(readFileSync(leader.log, 'utf8'), /Successfully assigned x1 to w-ready/);
+    assert.doesNotMatch(readFileSync(standby.log, 'utf8'), /Successfully assigned/, 'the standby schedules nothing');
+    leader.child.kill('SIGKILL');
+    await leader.exited;
+    await post('/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x3' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await until('x3 bound by the new leader', async () => ((await nodeOf('x3')) ? true : undefined), 40_000);
+    assert.equal(await nodeOf('x3'), 'w-ready');
+    assert.match(readFileSync(standby.log, 'utf8'), /Successfully assigned x3 to w-ready/);
+    assert.equal((await record(kc[aliveApi]!, 'kube-scheduler'))?.holderIdentity, standby.name);
+  } finally {
+    for (const s of scheds) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    await Promise.all(scheds.map((s) => s.exited));
+  }
 });
