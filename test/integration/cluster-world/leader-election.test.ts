@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +44,7 @@ after(async () => {
     /* gone */
   }
   await sim?.stop();
+  for (const d of [logs, sim?.root]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 let nextPort = 20000 + Math.floor(Math.random() * 20000);
