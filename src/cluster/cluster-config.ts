@@ -73,8 +73,8 @@ function groupHosts(inv: Inventory, group: string): PkiHost[] | undefined {
   return inv.select(name).map((h) => ({ name: h, ip: String(inv.hostVars(h).ansible_host ?? h) }));
 }
 
-/** Read and check the cluster an inventory describes; every problem is returned, nothing is half-read. */
-export function readClusterConfig(inv: Inventory): { config?: ClusterConfig; errors: ClusterConfigError[] } {
+/** Read and check the cluster an inventory (with -e on top) describes; every problem is returned, nothing is half-read. */
+export function readClusterConfig(inv: Inventory, extraVars: Record<string, unknown> = {}): { config?: ClusterConfig; errors: ClusterConfigError[] } {
   const file = inv.sources.join(', ') || '(inventory)';
   const errors: ClusterConfigError[] = [];
   const fail = (field: string, message: string): void => void errors.push({ file, field, message });
@@ -87,7 +87,7 @@ export function readClusterConfig(inv: Inventory): { config?: ClusterConfig; err
   if (!nodes?.length) fail('kube_node', 'group kube_node (old name kube-node) is missing or empty');
   // Cluster-wide vars are read from the first control-plane host, so group_vars/all and group_vars/k8s_cluster both apply.
   const anchor = controlPlane?.[0]?.name ?? inv.hosts.keys().next().value;
-  const vars = anchor ? inv.hostVars(anchor) : {};
+  const vars = { ...(anchor ? inv.hostVars(anchor) : {}), ...extraVars };
   const v = (name: string): unknown => vars[name] ?? CLUSTER_VARS.find((c) => c.name === name)!.default;
   const str = (name: string): string => String(v(name) ?? '');
 
