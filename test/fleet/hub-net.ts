@@ -47,7 +47,10 @@ export async function startHub(run: string, subnet: number): Promise<Hub> {
   const deadline = Date.now() + 10_000;
   let netNs = hubNetOf(pid);
   while (!netNs || netNs === machineNet) {
-    if (Date.now() > deadline) throw new Error('the hub network namespace did not come up');
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the hub network namespace did not come up');
+    }
     await sleep(10);
     netNs = hubNetOf(pid);
   }
@@ -55,7 +58,12 @@ export async function startHub(run: string, subnet: number): Promise<Hub> {
   writeFileSync(join(run, 'hub.tmp'), `${pid} ${netNs}\n`);
   renameSync(join(run, 'hub.tmp'), join(run, 'hub'));
   const script = `ip link set lo up && ip link add name ${BRIDGE} type bridge && ip addr add ${hubAddress(subnet)}/16 dev ${BRIDGE} && ip link set ${BRIDGE} up`;
-  execFileSync('nsenter', [`--net=${hub.netnsPath}`, '--', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('nsenter', [`--net=${hub.netnsPath}`, '--', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    await stopHub(hub); // never leave an orphaned holder behind
+    throw e;
+  }
   return hub;
 }
 
