@@ -2,7 +2,7 @@
 // tuples (which print as `('a', 1)`): dictsort (with by= and reverse=), items, zip,
 // zip_longest, product, permutations, combinations, splitext; the math filters log, root
 // and pow; size formatting (filesizeformat, human_readable, human_to_bytes); wordwrap,
-// xmlattr, escape and urlencode of any value, to_uuid and from_yaml_all.
+// xmlattr, escape and urlencode of any value, to_uuid, from_yaml_all, truncate and quote.
 import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { TemplateError } from '../cli/errors.js';
@@ -181,6 +181,26 @@ function toUuid(v: unknown, namespace: unknown = ANSIBLE_UUID_NAMESPACE): string
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+/** Jinja's truncate: the leeway of 5, cut at a word boundary unless killwords. */
+function truncate(v: unknown, length: unknown = 255, killwords: unknown = false, end: unknown = '...', leeway: unknown = 5): string {
+  const s = pyStr(v);
+  const n = numberOf(length) ?? 255;
+  const tail = pyStr(end);
+  if ([...s].length <= n + (numberOf(leeway) ?? 5)) return s;
+  if (killwords) return s.slice(0, n - tail.length) + tail;
+  const head = s.slice(0, n - tail.length);
+  const space = head.lastIndexOf(' ');
+  return (space >= 0 ? head.slice(0, space) : head) + tail;
+}
+
+/** Python's shlex.quote of str(v) (a quote inside becomes '"'"'). */
+function shlexQuote(v: unknown): string {
+  const s = pyStr(v);
+  if (s === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
 /** The filters, by name. */
 export const COLLECTION_FILTERS: Record<string, Fn> = {
   dictsort,
@@ -239,6 +259,8 @@ export const COLLECTION_FILTERS: Record<string, Fn> = {
   forceescape: escapeHtml,
   urlencode,
   to_uuid: toUuid,
+  truncate,
+  quote: shlexQuote,
   from_yaml_all: (v: unknown) => (typeof v === 'string' || v instanceof String ? parseAllYaml(String(v)) : v),
 };
 
@@ -251,6 +273,7 @@ export const COLLECTION_FILTER_PARAMS: Record<string, string[]> = {
   wordwrap: ['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'],
   xmlattr: ['autospace'],
   to_uuid: ['namespace'],
+  truncate: ['length', 'killwords', 'end', 'leeway'],
   root: ['base'],
   log: ['base'],
 };

@@ -23,6 +23,8 @@ export function installDictLiterals(nunjucksModule: any): void {
   runtime.droverTuple = pyTuple;
   const closing = new Set([lexer.TOKEN_RIGHT_PAREN, lexer.TOKEN_RIGHT_BRACKET, lexer.TOKEN_RIGHT_CURLY]);
   const Tuple = nodes.Array.extend('DroverTuple');
+  // other patches build tuples too (`{% set x = 1, 2 %}`)
+  nodes.DroverTuple = Tuple;
   Parser.prototype.parseAggregate = function (this: any): unknown {
     const tok = this.nextToken();
     let node: any;

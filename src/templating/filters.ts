@@ -8,6 +8,7 @@ import { pyNiceYaml, pyYaml } from './python-yaml-dump.js';
 import { MORE_FILTERS } from './more-filters.js';
 import { NUMBER_FILTERS, pyIterate } from './python-number-filters.js';
 import { COLLECTION_FILTERS } from './collection-filters.js';
+import { SORT_FILTERS } from './python-sort-filters.js';
 import { isPyFloat, isPyNumber } from './python-float.js';
 import { pyTypeName } from './python-compare.js';
 import { pyTuple } from './python-tuple.js';
@@ -264,7 +265,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
-  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS, COLLECTION_FILTERS);
+  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS, COLLECTION_FILTERS, SORT_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

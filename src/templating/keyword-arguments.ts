@@ -4,6 +4,7 @@
 import { TemplateError } from '../cli/errors.js';
 import { NUMBER_FILTER_PARAMS } from './python-number-filters.js';
 import { COLLECTION_FILTER_PARAMS } from './collection-filters.js';
+import { SORT_FILTER_PARAMS } from './python-sort-filters.js';
 
 /** Parameter names after the value, in Ansible's/Jinja's order, per filter. */
 export const FILTER_PARAMS: Record<string, string[]> = {
@@ -35,6 +36,7 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   subelements: ['subelements', 'skip_missing'],
   ...NUMBER_FILTER_PARAMS,
   ...COLLECTION_FILTER_PARAMS,
+  ...SORT_FILTER_PARAMS,
 };
 
 /** Wrap a filter so keyword arguments land in their positions; unknown keywords are errors. */

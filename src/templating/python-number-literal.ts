@@ -1,6 +1,7 @@
 // Jinja's number literals: `1e3`, `1.5e-3`, `1E2` (floats), `0x1f`, `0o17`, `0b101`, `1_000`
 // (ints), and `2.0` staying a float. nunjucks read only digits[.digits], so `1e3` was an
 // undefined variable named '1e3' and `2.0` the integer 2; `007` and `5.` are errors in Jinja.
+// Also Python's literal rules around them: adjacent strings concatenate, `item.0` is an index.
 import { pyFloat } from './python-float.js';
 
 const INT_FORMS = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|[1-9](?:_?\d)*|0(?:_?0)*)$/;
@@ -27,11 +28,33 @@ export function installPythonNumberLiterals(nunjucksModule: any): void {
   const tokenizer = Object.getPrototypeOf(lexerModule.lex('', {}));
   const next = tokenizer.nextToken;
   tokenizer.nextToken = function (this: any) {
+    const previous = this.drPrevious;
+    const tok = readToken.call(this);
+    this.drPrevious = tok;
+    // `item.0.name`: an integer after a dot is an attribute name (Jinja's getitem of 0)
+    if (tok && tok.type === lexerModule.TOKEN_INT && previous && previous.type === lexerModule.TOKEN_OPERATOR && previous.value === '.') return { ...tok, type: lexerModule.TOKEN_SYMBOL };
+    return tok;
+  };
+  function readToken(this: any) {
     const tok = next.call(this);
     if (!tok) return tok;
+    // adjacent string literals are one string, as in Python ('a' 'b' is 'ab'; 'it''s' is 'its')
+    if (tok.type === lexerModule.TOKEN_STRING) {
+      for (;;) {
+        const rest: string = this.currentStr();
+        const gap = /^[ \t\r\n]*/.exec(rest)![0].length;
+        if (rest[gap] !== "'" && rest[gap] !== '"') break;
+        this.forwardN(gap);
+        tok.value += next.call(this).value;
+      }
+      return tok;
+    }
     if (tok.type === lexerModule.TOKEN_FLOAT) {
-      // nunjucks took `5.` as a float; Jinja wants digits after the point
-      if (/\.$/.test(tok.value)) throw new nunjucksModule.lib.TemplateError('expected name or number', tok.lineno + 1, tok.colno + 1);
+      // nunjucks took `5.` (and `0.` of `item.0.name`) as a float; Jinja reads the integer, then the dot
+      if (/\.$/.test(tok.value)) {
+        this.back();
+        return { ...tok, type: lexerModule.TOKEN_INT, value: tok.value.slice(0, -1) };
+      }
       tok.value = String(tok.value).replace(/_/g, '') + readExponent(this).replace(/_/g, '');
       return tok;
     }
@@ -51,7 +74,7 @@ export function installPythonNumberLiterals(nunjucksModule: any): void {
       }
     }
     return tok;
-  };
+  }
   const proto = nunjucksModule.parser.Parser.prototype;
   const parsePrimary = proto.parsePrimary;
   proto.parsePrimary = function (this: any, noPostfix?: boolean) {

@@ -11,6 +11,8 @@ import { installForIf } from './for-if.js';
 import { installPythonPrecedence } from './python-precedence.js';
 import { installIfCondition } from './if-condition.js';
 import { installForIterable } from './for-iterable.js';
+import { installForScope } from './for-scope.js';
+import { installPythonAssignments } from './python-assignments.js';
 import { installLoopVariables } from './loop-variables.js';
 import { withKeywords } from './keyword-arguments.js';
 import { callLookup } from './lookups/call-lookup.js';
@@ -96,6 +98,8 @@ function patchRuntime(): void {
   installPythonPrecedence(nunjucks);
   installIfCondition(nunjucks);
   installForIterable(nunjucks);
+  installForScope(nunjucks);
+  installPythonAssignments(nunjucks);
   installLoopVariables(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
@@ -155,8 +159,10 @@ function patchRuntime(): void {
       const fn = STRING_METHODS[key]!;
       return (...args: unknown[]) => fn(obj, ...args);
     }
-    // jinja-compat reads None/False as {} (so none.get('a') was None): None, bools and numbers have no such members
-    const v = obj === null || obj === undefined || typeof obj === 'boolean' || isPyNumber(obj) ? undefined : member.call(this, obj, key);
+    // jinja-compat reads None/False as {} (so none.get('a') was None): None, bools and numbers have no such members;
+    // a dict's own key wins over jinja-compat's methods (item['keys'] is the list, not dict.keys)
+    const own = obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.prototype.hasOwnProperty.call(obj, key);
+    const v = obj === null || obj === undefined || typeof obj === 'boolean' || isPyNumber(obj) ? undefined : own ? obj[key] : member.call(this, obj, key);
     if (v === undefined && obj !== null && obj !== undefined && typeof obj === 'object' && !(obj instanceof Number)) {
       const kind = Array.isArray(obj) ? 'list object' : 'dict object';
       return new Undefined(`'${kind}' has no attribute '${String(key)}'`);
