@@ -6,7 +6,7 @@
 // and Ready again once the kubelet is back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,4 +134,33 @@ test('a stopped kubelet\'s node turns NotReady after the node controller\'s grac
   assert.ok(after >= 8 - 2 - 1, `NotReady ${after} s after the kubelet stopped (grace 8 s, last heartbeat up to 2 s before)`);
   await node.startKubelet('/usr/bin/kubelet', args);
   await waitFor('node Ready again', async () => ((await ready()) === 'True' ? true : undefined), 60_000);
+});
+
+test('as systemd units: docker.service (Type=notify, as Docker ships it) starts; stopping kubelet.service keeps the containers, stopping docker.service stops them', { timeout: 240_000 }, async () => {
+  const h = node.host;
+  await node.stopKubelet();
+  const dockerdPid = Number(readFileSync(node.path('/run/docker.pid'), 'utf8'));
+  node.sh(`kill ${dockerdPid}`);
+  await waitFor('dockerd to exit', async () => (node.alive(dockerdPid) ? undefined : true));
+  mkdirSync(node.path('/etc/systemd/system'), { recursive: true });
+  writeFileSync(node.path('/etc/systemd/system/docker.service'), '[Unit]\nDescription=Docker Application Container Engine\n[Service]\nType=notify\nExecStart=/usr/bin/dockerd -H unix:///var/run/docker.sock\n[Install]\nWantedBy=multi-user.target\n');
+  writeFileSync(node.path('/etc/systemd/system/kubelet.service'), `[Unit]\nDescription=Kubernetes Kubelet\nAfter=docker.service\nRequires=docker.service\n[Service]\nExecStart=/usr/bin/kubelet --kubeconfig=/etc/kubernetes/kubelet.conf --require-kubeconfig --hostname-override=${h.name} --address=${h.ip} --healthz-bind-address=${h.ip} --node-ip=${h.ip} --v=4\nRestart=always\n[Install]\nWantedBy=multi-user.target\n`);
+  const t0 = Date.now();
+  node.sh('systemctl daemon-reload 2>/dev/null; systemctl enable docker kubelet 2>/dev/null; systemctl start docker 2>/dev/null');
+  const startSeconds = (Date.now() - t0) / 1000;
+  // without READY=1 on $NOTIFY_SOCKET the daemonless systemctl waits out its whole start timeout (90 s)
+  assert.ok(startSeconds < 60, `systemctl start docker took ${startSeconds} s`);
+  assert.equal(node.sh('systemctl is-active docker 2>/dev/null || true').trim(), 'active');
+  node.sh('systemctl start kubelet 2>/dev/null');
+  await api('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-2', namespace: 'default' }, spec: { nodeName: h.name, containers: [{ name: 'db', image: 'postgres', command: ['sleep', '3600'] }] } });
+  const pod = await waitFor('db-2 running', async () => {
+    const r = await api('GET', '/api/v1/namespaces/default/pods/db-2');
+    return r.body.status?.containerStatuses?.[0]?.state?.running ? r.body : undefined;
+  });
+  const c = await node.docker.inspect(String(pod.status.containerStatuses[0].containerID).replace('docker://', ''));
+  node.sh('systemctl stop kubelet 2>/dev/null');
+  assert.notEqual(node.sh('systemctl is-active kubelet 2>/dev/null || true').trim(), 'active');
+  assert.ok(node.alive(c.pid), 'the container outlives systemctl stop kubelet');
+  node.sh('systemctl stop docker 2>/dev/null');
+  await waitFor('container stopped with docker', async () => (node.alive(c.pid) ? undefined : true), 30_000);
 });

@@ -3,6 +3,7 @@
 // socket(s); containers are detached processes that outlive a crashed daemon and are
 // re-adopted on restart. SIGTERM stops every running container first, as Docker does, unless
 // --live-restore (then they keep running, as with Docker's live restore).
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,6 +15,13 @@ import { writeDurable } from './state.js';
 
 function log(level: string, msg: string): void {
   process.stderr.write(`time="${new Date().toISOString()}" level=${level} msg="${msg.replace(/"/g, '\\"')}"\n`);
+}
+
+/** sd_notify READY=1 when started by a Type=notify unit (Docker's own unit is one), so `systemctl start docker` returns once the API serves. */
+function notifyReady(): void {
+  if (!process.env.NOTIFY_SOCKET) return;
+  const r = spawnSync('systemd-notify', ['--ready', `--pid=${process.pid}`], { stdio: 'ignore' });
+  log(r.status === 0 ? 'info' : 'warning', r.status === 0 ? 'notified the service manager: READY=1' : `systemd-notify --ready failed (${r.status ?? r.error?.message})`);
 }
 
 /** Run the daemon until SIGTERM/SIGINT. argv: the command line after the program name. */
@@ -53,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
     log('info', `API listen on ${path}`);
   }
   writeDurable(flags.pidfile, `${process.pid}`);
+  notifyReady();
   log('info', `Daemon has completed initialization (cgroup driver ${flags.cgroupDriver})`);
   log('info', `Docker daemon commit=78d1802 graphdriver=overlay version=1.12.6`);
   const reaper = setInterval(() => engine.reap(), 1000);
