@@ -13,7 +13,7 @@ import { checkSnapshot } from './snapshot-integrity.js';
 import { notifyOutcome, type MailSettings } from './backup-notify.js';
 import { AccessRefused, memberVars, openMember, type MemberHost } from './member-host.js';
 import { lastLine, probeExec, probeHealth, withDeadline } from './probe.js';
-import { backupTag, backupTempPath, removeBackupLeftovers } from './remote-temp.js';
+import { backupTag, backupTempPath, removeBackupLeftovers, saveWithPidFile } from './remote-temp.js';
 import { quote } from '../connections/shell-quote.js';
 
 export type { MailSettings } from './backup-notify.js';
@@ -68,17 +68,21 @@ async function clusterFromConfig(m: MemberHost, timeoutS: number): Promise<strin
 }
 
 /** Probe every member at once (first removing this dir's leftovers on each); `chosen` resolves with the first healthy one as soon as it answers. */
-function firstHealthy(members: { m: MemberHost; access: MemberAccess }[], tag: string, timeoutS: number, outcome: BackupOutcome, log: (l: string) => void): { chosen: Promise<{ m: MemberHost; access: MemberAccess } | undefined>; all: Promise<string[]> } {
+function firstHealthy(members: { m: MemberHost; access: MemberAccess }[], tag: string, timeoutS: number, outcome: BackupOutcome, log: (l: string) => void): { chosen: Promise<{ m: MemberHost; access: MemberAccess } | undefined>; all: Promise<string[]>; cleaned: Promise<unknown> } {
   const problems: string[] = [];
   let resolveChosen!: (v: { m: MemberHost; access: MemberAccess } | undefined) => void;
   const chosen = new Promise<{ m: MemberHost; access: MemberAccess } | undefined>((r) => (resolveChosen = r));
+  const cleanups: Promise<unknown>[] = [];
   const all = Promise.all(
     members.map(async (x) => {
-      const connected = await withDeadline(x.m.conn.connect(), (timeoutS + 1) * 1000, `${x.m.name}: ssh connect`).then(() => true, () => false);
-      if (connected) {
-        const rm = await x.m.exec(removeBackupLeftovers(tag), timeoutS * 1000).catch(() => undefined);
+      const cleanup = (async () => {
+        const connected = await withDeadline(x.m.conn.connect(), (timeoutS + 1) * 1000, `${x.m.name}: ssh connect`).then(() => true, () => false);
+        if (!connected) return;
+        const rm = await x.m.exec(removeBackupLeftovers(tag), (timeoutS + 3) * 1000).catch(() => undefined);
         for (const f of rm?.stdout.split('\n').filter(Boolean) ?? []) outcome.removedRemote.push(`${x.m.name}:${f}`);
-      }
+      })();
+      cleanups.push(cleanup);
+      await cleanup;
       const health = await probeHealth(x.m, x.access, timeoutS);
       log(`probe ${x.m.name}: ${health.healthy ? 'healthy' : `not healthy (${health.error})`} after ${(health.ms / 1000).toFixed(1)} s`);
       if (health.healthy) resolveChosen(x);
@@ -88,7 +92,7 @@ function firstHealthy(members: { m: MemberHost; access: MemberAccess }[], tag: s
     resolveChosen(undefined);
     return problems;
   });
-  return { chosen, all };
+  return { chosen, all, cleaned: Promise.all(cleanups) };
 }
 
 /** Take one backup. Never throws: the outcome says what happened (and was notified). */
@@ -99,6 +103,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
   const outcome: BackupOutcome = { status: 'failed', cluster: o.cluster ?? clusterFromVars(firstVars) ?? 'etcd', deleted: [], removedPartials: [], removedOrphans: [], removedRemote: [], durationMs: 0 };
   const pool = new ConnectionPool();
   let lock: { release: () => Promise<void> } | undefined;
+  let cleaned: Promise<unknown> = Promise.resolve();
   try {
     mkdirSync(o.dir, { recursive: true });
     lock = await acquireLock(join(o.dir, '.drover-etcd-backup.lock'));
@@ -112,6 +117,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     const tag = backupTag(o.dir);
     log(`probing ${members.length} members in parallel (timeout ${o.probeTimeoutS} s each)`);
     const probes = firstHealthy(members, tag, o.probeTimeoutS, outcome, log);
+    cleaned = probes.cleaned;
     const chosen = await probes.chosen;
     if (!chosen) throw new Error(`no healthy member (each probed for ${o.probeTimeoutS} s): ${(await probes.all).join('; ')}`);
     const { m, access } = chosen;
@@ -123,8 +129,10 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     let members2: SnapshotMeta['members'] = [];
     let keys: number | undefined;
     try {
-      const save = await m.exec(`umask 077; ${etcdctl(access, `snapshot save ${remote}.part`)} && mv ${remote}.part ${remote}`);
+      const save = await m.exec(saveWithPidFile(remote, etcdctl(access, `snapshot save ${remote}.part`)));
       if (save.rc !== 0) throw new Error(`snapshot save on ${m.name} failed: ${lastLine(save.stderr)}`);
+      const moved = await m.exec(`mv ${remote}.part ${remote} && rm -f ${remote}.pid`);
+      if (moved.rc !== 0) throw new Error(`snapshot save on ${m.name}: ${lastLine(moved.stderr)}`);
       const st = await m.exec(`ETCDCTL_API=3 etcdctl -w json snapshot status ${remote}`);
       if (st.rc !== 0) throw new Error(`snapshot status failed: ${st.stderr.trim()}`);
       status = JSON.parse(st.stdout);
@@ -140,7 +148,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
       data = await m.get(remote);
       log(`copied ${data.length} bytes from ${m.name}`);
     } finally {
-      await m.exec(`rm -f ${remote} ${remote}.part ${remote}.part.part`).catch(() => undefined);
+      await m.exec(`rm -f ${remote} ${remote}.part ${remote}.part.part ${remote}.pid`).catch(() => undefined);
     }
     const integrity = checkSnapshot(data);
     if (!integrity.ok) throw new Error(`snapshot from ${m.name} failed verification: ${integrity.reason}`);
@@ -175,7 +183,9 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     if (err instanceof LockHeldError) outcome.status = 'locked';
     else if (err instanceof AccessRefused) outcome.status = 'invalid';
   } finally {
-    // probes still waiting on a dead member end when their connections close
+    // every reachable member's leftovers are gone before the run ends (bounded); health probes
+    // still waiting on a dead member end when their connections close
+    await withDeadline(cleaned, (2 * o.probeTimeoutS + 5) * 1000, 'leftover removal').catch(() => undefined);
     await pool.closeAll();
     await lock?.release();
     outcome.durationMs = Date.now() - t0;

@@ -16,9 +16,24 @@ export function backupTempPath(tag: string): string {
   return `${TMP}/drover-snapshot-${tag}-${randomBytes(6).toString('hex')}.db`;
 }
 
-/** sh that removes a killed backup's files for this tag (etcdctl's own .part included) and prints what it removed. */
+/**
+ * sh that stops a killed backup's etcdctl still saving for this tag (by the pid it recorded,
+ * checked against its command line) and removes the files (etcdctl's own .part included),
+ * printing each removed file.
+ */
 export function removeBackupLeftovers(tag: string): string {
-  return `for f in ${TMP}/drover-snapshot-${tag}-*; do [ -e "$f" ] && rm -f "$f" && echo "$f"; done; true`;
+  const glob = `${TMP}/drover-snapshot-${tag}-*`;
+  return [
+    `for p in ${glob}.pid; do [ -e "$p" ] || continue; pid=$(cat "$p"); case "$pid" in ''|*[!0-9]*) continue;; esac`,
+    `  if tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -q drover-snapshot-${tag}-; then kill $pid 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do [ -d /proc/$pid ] || break; sleep 0.2; done; fi`,
+    'done',
+    `for f in ${glob}; do [ -e "$f" ] && rm -f "$f" && case "$f" in *.pid) ;; *) echo "$f";; esac; done; true`,
+  ].join('\n');
+}
+
+/** sh that saves a snapshot to REMOTE.part as a process whose pid is in REMOTE.pid (so a next run can stop it if we are killed). */
+export function saveWithPidFile(remote: string, etcdctlSave: string): string {
+  return `umask 077; echo $$ > ${remote}.pid; exec env ${etcdctlSave}`;
 }
 
 /** Where a restore uploads its snapshot on a member (an unguessable name, mode 0600). */
