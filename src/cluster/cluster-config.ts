@@ -23,11 +23,16 @@ export const CLUSTER_VARS: ClusterVar[] = [
   { name: 'cluster_name', default: 'cluster.local', description: 'name of the cluster in kubeconfigs' },
   { name: 'dns_domain', default: 'cluster.local', description: 'cluster DNS domain (kubelet --cluster-domain, apiserver SAN)' },
   { name: 'skydns_server', default: undefined, description: 'cluster DNS address (kubelet --cluster-dns); default the third address of the service CIDR' },
-  { name: 'kubelet_extra_args', default: '', description: 'extra kubelet flags, appended verbatim (checked against the version\'s flag table)' },
+  { name: 'kubelet_extra_args', default: '', description: 'extra kubelet flags, appended verbatim to the unit\'s command line' },
   { name: 'cert_renew_days', default: 30, description: 're-issue a certificate that expires within this many days' },
 ];
 
 const ALIASES: Record<string, string> = { 'kube-master': 'kube_control_plane', 'kube-node': 'kube_node', 'k8s-cluster': 'k8s_cluster' };
+
+/** Old kubespray group names the inventory uses (the deploy playbook needs the new ones). */
+export function oldGroupNames(inv: Inventory): { old: string; now: string }[] {
+  return Object.entries(ALIASES).filter(([old, now]) => inv.groups.has(old) && !inv.groups.has(now)).map(([old, now]) => ({ old, now }));
+}
 
 export interface ClusterConfig {
   kubeVersion: string;

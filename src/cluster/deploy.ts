@@ -10,7 +10,7 @@ import { memberVars, openMember } from '../etcd/member-host.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
-import { readClusterConfig, type ClusterConfig } from './cluster-config.js';
+import { oldGroupNames, readClusterConfig, type ClusterConfig } from './cluster-config.js';
 import { ensurePki } from './pki/ensure-pki.js';
 import { CONTROL_PLANE_PORTS, ETCD_PORTS, NODE_PORTS, addressAnswers, checkRelease, hostProbeCommand, readHostProbe, type PreflightProblem } from './preflight.js';
 import { renderVerification, verifyCluster, type HostExec } from './verify.js';
@@ -121,6 +121,12 @@ async function verification(o: ClusterOptions, l: Loaded, exec: HostExec): Promi
 export async function runClusterDeploy(o: ClusterOptions): Promise<number> {
   const l = await load(o);
   if (typeof l === 'number') return l;
+  // status reads either naming; the playbook's plays and templates use the new names only
+  const renames = oldGroupNames(l.inventory);
+  if (renames.length) {
+    for (const r of renames) o.logError(`ERROR! ${l.inventory.sources.join(', ')}: ${r.old}: kubespray's old group name; rename it to ${r.now} (the deploy playbook's plays and templates use the new names)`);
+    return EXIT.INVALID_INPUT;
+  }
   const pool = new ConnectionPool();
   try {
     const exec = hostAccess(l, pool);

@@ -1,5 +1,6 @@
 // The kubespray-style inventory of the kube world: groups etcd, kube_control_plane, kube_node and
 // k8s_cluster, the API VIP, the release the runbooks deploy, and the fleet's ssh settings.
+import { dirname } from 'node:path';
 import type { Fleet } from './fleet.js';
 
 export interface WorldLayout {
@@ -35,8 +36,9 @@ export function kubesprayInventory(fleet: Fleet, w: WorldLayout): string {
       `loadbalancer_apiserver={"address": "${w.vip}", "port": 6443}`,
       `etcd_endpoints=${w.controlPlane.map((n) => `https://${ipOf(n)}:2379`).join(',')}`,
       `kube_version=${w.kubeVersion}`,
-      ...Object.entries(w.releases).map(([v, dir]) => `kube_release_dir_${v.replace(/[^a-z0-9]/gi, '_')}=${dir}`),
-      `kube_release_dir=${w.releases[w.kubeVersion] ?? ''}`,
+      // the deploy reads binaries from kube_release_dir/<kube_version>/; the patched 1.6 kubelet's release has its own root
+      `kube_release_dir=${dirname(w.releases[w.kubeVersion] ?? '')}`,
+      ...Object.entries(w.releases).filter(([v]) => v.endsWith('-patched')).map(([, dir]) => `kube_release_dir_patched=${dirname(dir)}`),
       '',
     ].join('\n'),
   ].join('\n');

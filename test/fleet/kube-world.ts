@@ -57,10 +57,12 @@ async function up(argv: string[]): Promise<void> {
   const releaseRoot = join(ROOT, 'release');
   mkdirSync(releaseRoot, { recursive: true });
   const releases: Record<string, string> = {};
+  // kube_release_dir layout: one directory per version (release/v1.5.8/kubelet ...); the patched
+  // 1.6 kubelet's release sits in a root of its own, so kube_version stays the plain version
   for (const [v, patched] of [[version, false], [UPGRADE, false], [UPGRADE, true]] as const) {
     const key = patched ? `${v}-patched` : v;
     if (releases[key]) continue;
-    releases[key] = join(releaseRoot, key);
+    releases[key] = patched ? join(ROOT, 'release-patched', v) : join(releaseRoot, v);
     if (!existsSync(releases[key])) buildRelease(v, releases[key], patched);
   }
   const tBuilt = Date.now();

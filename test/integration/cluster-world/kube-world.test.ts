@@ -46,8 +46,10 @@ test('kube-world up: cp1..cp3 + node1..node4, releases, kubespray inventory; dow
     const bin = (dir: string, name: string): string => execFileSync(join(root, 'release', dir, name), ['--version'], { encoding: 'utf8' }).trim();
     assert.equal(bin('v1.5.8', 'kube-apiserver'), 'Kubernetes v1.5.8');
     assert.equal(bin('v1.6.13', 'kubelet'), 'Kubernetes v1.6.13');
-    assert.match(bin('v1.6.13-patched', 'kubelet'), /^Kubernetes v1\.6\.13\S+$/);
-    assert.match(readFileSync(inv, 'utf8'), new RegExp(`^kube_release_dir=${root}/release/v1\\.5\\.8$`, 'm'));
+    assert.match(execFileSync(join(root, 'release-patched', 'v1.6.13', 'kubelet'), ['--version'], { encoding: 'utf8' }).trim(), /^Kubernetes v1\.6\.13\S+$/);
+    // the layout `drover cluster deploy` reads: kube_release_dir/<kube_version>/<binary>
+    assert.match(readFileSync(inv, 'utf8'), new RegExp(`^kube_release_dir=${root}/release$`, 'm'));
+    assert.match(readFileSync(inv, 'utf8'), new RegExp(`^kube_release_dir_patched=${root}/release-patched$`, 'm'));
   } finally {
     const down = world(root, 'down');
     assert.equal(down.rc, 0, down.err);
