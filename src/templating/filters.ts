@@ -155,7 +155,8 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       return s;
     },
     split: (v: unknown, sep?: string, max?: number) => {
-      const s = pyStr(v);
+      // Ansible's split calls str.split: a list or dict has no such method
+      const s = mustBeText(v, 'split');
       if (sep === undefined || sep === null) return s.trim().split(/\s+/).filter(Boolean);
       const parts = s.split(sep);
       if (max !== undefined && max >= 0 && parts.length > max + 1) return [...parts.slice(0, max), parts.slice(max).join(sep)];
@@ -228,14 +229,14 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     sha1: (v: unknown) => createHash('sha1').update(pyStr(v)).digest('hex'),
     map: (v: unknown[], ...args: unknown[]) => {
       const kw = (args.find((a: any) => a && a.__keywords) ?? {}) as Record<string, unknown>;
-      if (kw.attribute !== undefined) return (v ?? []).map((x) => { const r = attr(x, String(kw.attribute)); return r === undefined && 'default' in kw ? kw.default : r; });
+      if (kw.attribute !== undefined) return pyIterate(v ?? []).map((x) => { const r = attr(x, String(kw.attribute)); return r === undefined && 'default' in kw ? kw.default : r; });
       const [name, ...rest] = args.filter((a: any) => !(a && a.__keywords));
-      return (v ?? []).map((x) => applyFilter(String(name), x, rest));
+      return pyIterate(v ?? []).map((x) => applyFilter(String(name), x, rest));
     },
-    select: (v: unknown[], test?: string, ...args: unknown[]) => (v ?? []).filter((x) => (test ? applyTest(test, x, args) : truthy(x))),
-    reject: (v: unknown[], test?: string, ...args: unknown[]) => (v ?? []).filter((x) => !(test ? applyTest(test, x, args) : truthy(x))),
-    selectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => (v ?? []).filter((x) => (test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
-    rejectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => (v ?? []).filter((x) => !(test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
+    select: (v: unknown[], test?: string, ...args: unknown[]) => pyIterate(v ?? []).filter((x) => (test ? applyTest(test, x, args) : truthy(x))),
+    reject: (v: unknown[], test?: string, ...args: unknown[]) => pyIterate(v ?? []).filter((x) => !(test ? applyTest(test, x, args) : truthy(x))),
+    selectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => pyIterate(v ?? []).filter((x) => (test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
+    rejectattr: (v: unknown[], a: string, test?: string, ...args: unknown[]) => pyIterate(v ?? []).filter((x) => !(test ? applyTest(test, attr(x, a), args) : truthy(attr(x, a)))),
     zip: (a: unknown[], ...rest: unknown[][]) => a.slice(0, Math.min(a.length, ...rest.map((r) => r.length))).map((x, i) => [x, ...rest.map((r) => r[i])]),
     dictsort: (v: Record<string, unknown>) => {
       if (!isPlainObject(v)) throw new TemplateError(`'${v === null ? 'NoneType' : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : typeof v}' object has no attribute 'items'`);

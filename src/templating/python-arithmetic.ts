@@ -90,7 +90,16 @@ export function pyFloorDiv(a: unknown, b: unknown): number {
 export function pyMod(a: unknown, b: unknown): unknown {
   a = operand(a);
   b = operand(b);
-  if (typeof a === 'string') return pyPercentFormat(a, Array.isArray(b) && isTuple(b) ? b : b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : [b]);
+  if (typeof a === 'string' && Array.isArray(b) && !isTuple(b)) {
+    // a list is one argument, but (having __getitem__) Python does not mind it going unused
+    try {
+      return pyPercentFormat(a, [b]);
+    } catch (err) {
+      if (err instanceof TemplateError && /not all arguments converted/.test(err.message)) return pyPercentFormat(a, {});
+      throw err;
+    }
+  }
+  if (typeof a === 'string') return pyPercentFormat(a, Array.isArray(b) && isTuple(b) ? b : b !== null && typeof b === 'object' && !Array.isArray(b) && !(b instanceof Number) ? (b as Record<string, unknown>) : [b]);
   const [x, y] = numbers('%', a, b);
   nonZero(y, isPyFloat(a) || isPyFloat(b) ? 'float modulo' : 'integer division or modulo by zero');
   const r = x % y;

@@ -36,6 +36,11 @@ class Parser {
     return true;
   }
 
+  /** Consume a comma between top-level items. */
+  comma(): boolean {
+    return this.eat(',');
+  }
+
   end(): boolean {
     this.ws();
     return this.i >= this.s.length;
@@ -122,7 +127,14 @@ export function pythonLiteralEval(text: string): { value: unknown } | undefined 
   try {
     const p = new Parser(text);
     const value = p.value();
-    return p.end() ? { value } : undefined;
+    if (p.end()) return { value };
+    // `[],42` is the tuple ([], 42) to literal_eval
+    const items = [value];
+    while (p.comma()) {
+      if (p.end()) return { value: items };
+      items.push(p.value());
+    }
+    return p.end() ? { value: items } : undefined;
   } catch (err) {
     if (err instanceof NotLiteral) return undefined;
     throw err;

@@ -1,7 +1,7 @@
 // Jinja's operator precedence: `~` binds tighter than `+` and `-` (`1 + 2 ~ 3` is 1 + '23', an
 // error), `+`/`-` and `*`/`/`/`//`/`%` are each one left-associative level (`3 * 2 // 4` is
 // (3 * 2) // 4). nunjucks put `~` below `+` and nested each operator in its own level, so
-// `3 * 2 // 4` was 3 * (2 // 4).
+// `3 * 2 // 4` was 3 * (2 // 4). An inline if's else may be another inline if.
 
 const MATH2: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' };
 
@@ -28,5 +28,17 @@ export function installPythonPrecedence(nunjucksModule: any): void {
   };
   proto.parseMath2 = function (this: any) {
     return binary(this, MATH2, lexer.TOKEN_OPERATOR, this.parsePow);
+  };
+  // Jinja's parse_condexpr: the else branch is itself a conditional (`a if x else b if y else c`)
+  proto.parseInlineIf = function (this: any) {
+    let node = this.parseOr();
+    while (this.skipSymbol('if')) {
+      const inline = new nodes.InlineIf(node.lineno, node.colno);
+      inline.body = node;
+      inline.cond = this.parseOr();
+      inline.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+      node = inline;
+    }
+    return node;
   };
 }

@@ -2,6 +2,7 @@
 // `{{ [1, 'a'] }}` inside a string prints "[1, 'a']", to_json prints '{"a": 1}'.
 import { isPyFloat, pyFloatRepr } from './python-float.js';
 import { isTuple } from './python-tuple.js';
+import { mustBeDefined, Undefined } from './undefined-value.js';
 
 function reprString(s: string): string {
   if (s.includes("'") && !s.includes('"')) return `"${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}"`;
@@ -10,6 +11,8 @@ function reprString(s: string): string {
 
 /** Python repr() of a JSON-like value. */
 export function pyRepr(v: unknown): string {
+  // an undefined value inside a list or dict fails when printed, as Jinja's StrictUndefined
+  if (v instanceof Undefined) mustBeDefined(v);
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';

@@ -284,6 +284,20 @@ class NunjucksTemplar implements Templar {
       return '';
     });
     this.env.addGlobal('omit', OMIT);
+    // Jinja's dict() and Ansible's undef(hint=...)
+    this.env.addGlobal('dict', (...args: unknown[]) => pyDict(args));
+    this.env.addGlobal('undef', (...args: unknown[]) => {
+      const kw = args.find((a: any) => a && a.__keywords) as Record<string, unknown> | undefined;
+      return new Undefined(`'${String(kw?.hint ?? 'undef')}'`);
+    });
+    // `'upper' is filter`, `'odd' is test`: as Ansible's plugin loader, an unknown name is an error
+    const known = (table: Record<string, unknown>) => (name: unknown) => {
+      if (typeof name !== 'string') throw new TemplateError(`key must be a string, got ${pyTypeName(name)} instead`);
+      if (!table[name]) throw new TemplateError(`Could not load "${name}": '${name}'`);
+      return true;
+    };
+    (this.env as any).addTest('filter', known((this.env as any).filters));
+    (this.env as any).addTest('test', known((this.env as any).tests));
     this.env.addGlobal('namespace', namespaceGlobal);
     const lookup = (kind: string, wantlist: boolean, terms: unknown[]): unknown => {
       const kw = terms.find((t: any) => t && t.__keywords) as Record<string, unknown> | undefined;
@@ -388,8 +402,9 @@ class NunjucksTemplar implements Templar {
         return withTrailingNewlines(v, trailing);
       }
       this.nativeText.clear();
-      // a single node is to_text()'d; lists, dicts and booleans come back from literal_eval
-      // as they were, so they stay native here
+      // a single node is to_text()'d (an undefined item fails there); lists, dicts and
+      // booleans come back from literal_eval as they were, so they stay native here
+      throwIfUndefinedInside(v);
       if (typeof v === 'boolean' || (Array.isArray(v) && !isTuple(v)) || (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype)) return v;
       text = v === null ? '' : pyStr(v);
     } else text = this.run(body, vars);
@@ -425,6 +440,31 @@ class NunjucksTemplar implements Templar {
     const out = this.run(`{% if ${text as string} %} True {% else %} False {% endif %}`, vars).trim();
     return out === 'True';
   }
+}
+
+/** Python's dict(): from pairs and/or keyword arguments. */
+function pyDict(args: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of args) {
+    if (a && typeof a === 'object' && (a as Record<string, unknown>).__keywords) {
+      for (const [k, v] of Object.entries(a as Record<string, unknown>)) if (k !== '__keywords') out[k] = v;
+    } else if (Array.isArray(a)) {
+      for (const pair of a) {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateError('dictionary update sequence element has wrong length; 2 is required');
+        out[pyStr(pair[0])] = pair[1];
+      }
+    } else if (a && typeof a === 'object') Object.assign(out, a);
+    else throw new TemplateError(`'${pyTypeName(a)}' object is not iterable`);
+  }
+  return out;
+}
+
+/** An undefined value nested in a list or dict result is the error Ansible raises for it. */
+function throwIfUndefinedInside(v: unknown, depth = 0): void {
+  if (v instanceof Undefined) throw undefinedError(v);
+  if (depth > 20 || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) for (const x of v) throwIfUndefinedInside(x, depth + 1);
+  else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) throwIfUndefinedInside(x, depth + 1);
 }
 
 /** A string result gets back the source's trailing newlines that Jinja dropped. */

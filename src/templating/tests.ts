@@ -2,6 +2,7 @@
 import { isUndefined } from './undefined-value.js';
 import { pyRegex } from './filters.js';
 import { PYTHON_TESTS } from './python-tests.js';
+import { MORE_TESTS } from './more-tests.js';
 
 type Test = (value: unknown, ...args: any[]) => boolean;
 
@@ -82,6 +83,7 @@ export const TESTS: Record<string, Test> = {
   upper: (v) => String(v) === String(v).toUpperCase(),
   abs: (v) => String(v).startsWith('/'),
   ...PYTHON_TESTS,
+  ...MORE_TESTS,
   subset: (v, other: unknown[]) => (v as unknown[]).every((x) => other.includes(x)),
   superset: (v, other: unknown[]) => other.every((x) => (v as unknown[]).includes(x)),
 };
