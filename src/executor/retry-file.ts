@@ -1,8 +1,9 @@
 // Ansible's retry file: the hosts that failed or were unreachable, one per line, so
 // `drover play site.yml -l @site.retry` runs exactly those again.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { HostStats } from '../output/events.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** Where the retry file of a playbook goes: PATH if given, else NAME.retry in the save dir or beside the playbook. */
 export function retryFilePath(playbookFile: string, option: true | string, saveDir = process.env.DROVER_RETRY_FILES_SAVE_PATH ?? process.env.ANSIBLE_RETRY_FILES_SAVE_PATH): string {
@@ -30,26 +31,7 @@ export function updateRetryFile(path: string, stats: Record<string, HostStats>):
     rmSync(path, { force: true });
     return hosts;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, hosts.map((h) => `${h}\n`).join(''));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeFileAtomic(path, hosts.map((h) => `${h}\n`).join(''), 0o644);
   return hosts;
 }
 
