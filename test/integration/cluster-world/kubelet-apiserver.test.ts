@@ -32,8 +32,15 @@ let rel: string;
 let cm: ChildProcess | undefined;
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Obj }> {
-  const r = await apiCall(`https://${API_IP}:${BASE}${path}`, { method, body, caFile: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
-  return { status: r.status, body: r.body ? (JSON.parse(r.body) as Obj) : {} };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await apiCall(`https://${API_IP}:${BASE}${path}`, { method, body, caFile: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
+      return { status: r.status, body: r.body ? (JSON.parse(r.body) as Obj) : {} };
+    } catch (e) {
+      // a kept-alive connection the server closed as it was reused: the request never arrived, send it again
+      if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET' || attempt >= 3) throw e;
+    }
+  }
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -31,8 +31,19 @@ function kubeletArgs(n: KubeletNode, extra: string[] = []): string[] {
   return ['--kubeconfig=/etc/kubernetes/kubelet.conf', '--require-kubeconfig', `--hostname-override=${n.host.name}`, `--address=${ip}`, `--healthz-bind-address=${ip}`, `--node-ip=${ip}`, '--node-labels=tier=web,zone=a', '--v=4', ...extra];
 }
 
+/** sim.api, sent again when a kept-alive connection was reset as it was reused. */
+async function simApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: Obj }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sim.api(method, path, body);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET' || attempt >= 3) throw e;
+    }
+  }
+}
+
 async function api(method: string, path: string, body?: unknown): Promise<Obj> {
-  const r = await sim.api(method, path, body);
+  const r = await simApi(method, path, body);
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
@@ -128,7 +139,7 @@ test('a 1.5 kubelet registers its node with its version and labels, posts Ready 
   for (const n of Object.values(nodes)) await n.startKubelet(KUBELET.v15, kubeletArgs(n));
   for (const n of Object.values(nodes)) {
     const node = await waitFor(`node ${n.host.name}`, async () => {
-      const r = await sim.api('GET', `/api/v1/nodes/${n.host.name}`);
+      const r = await simApi('GET', `/api/v1/nodes/${n.host.name}`);
       return r.status === 200 && r.body.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? r.body : undefined;
     });
     assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.5.8');
@@ -287,7 +298,7 @@ test('a 1.6 kubelet registers a new Node with the taints of --register-with-tain
   await api('DELETE', '/api/v1/nodes/host2');
   await n.startKubelet(KUBELET.v16, kubeletArgs(n, ['--register-with-taints=dedicated=db:NoSchedule,spot:PreferNoSchedule']));
   const node = await waitFor('node host2 registered again', async () => {
-    const r = await sim.api('GET', '/api/v1/nodes/host2');
+    const r = await simApi('GET', '/api/v1/nodes/host2');
     return r.status === 200 ? r.body : undefined;
   });
   assert.deepEqual(node.spec.taints, [
