@@ -4,10 +4,12 @@
 // stays open between commands, so close() is cheap.
 import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiErrorMessage, kubeClient, type KubeClient } from '../kubernetes/client.js';
+import { apiErrorMessage, apiStatus, kubeClient, type KubeClient } from '../kubernetes/client.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
 import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kubernetes/pod-files.js';
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
+import { framedScript, newNonce } from './kubernetes/pod-framing.js';
+import { WsExec } from './kubernetes/ws-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
 import { kubernetesOptions, type KubernetesOptions } from './kubernetes/settings.js';
 import { settingsKey } from './settings-key.js';
@@ -23,6 +25,7 @@ export class KubernetesConnection implements Connection {
   readonly options?: KubernetesOptions;
   private readonly settingsError?: Error;
   private client?: KubeClient;
+  private wsExec?: WsExec;
   private target?: PodTarget;
   private facts?: Promise<PodFacts>;
   private readonly sockets = new Set<ExecSocket>();
@@ -58,6 +61,7 @@ export class KubernetesConnection implements Connection {
     } catch (err) {
       throw this.fail(`cannot use the kubeconfig: ${(err as Error).message}`);
     }
+    this.wsExec = new WsExec(this.client.kc);
     this.target = { namespace: o.namespace ?? this.client.defaultNamespace, pod: o.pod, container: o.container };
   }
 
@@ -68,7 +72,9 @@ export class KubernetesConnection implements Connection {
     let pickedContainer = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await podExec(this.client!.exec, this.target!, ['/bin/sh', '-c', script], {
+        const nonce = newNonce();
+        return await podExec(this.wsExec!, this.target!, ['/bin/sh', '-c', framedScript(script, options.stdin?.length, nonce)], {
+          nonce,
           stdin: options.stdin,
           timeoutMs: options.timeoutMs ?? (o.execTimeoutMs || undefined),
           signal: options.signal,
@@ -88,6 +94,7 @@ export class KubernetesConnection implements Connection {
             continue;
           }
         }
+        if (err.lost) throw await this.lostCommand(err);
         if (err.retryable && attempt < o.retries) {
           await sleep(250 * 2 ** attempt);
           continue;
@@ -95,6 +102,18 @@ export class KubernetesConnection implements Connection {
         throw await this.explain(err);
       }
     }
+  }
+
+  /** A command whose shell vanished: the pod was deleted or its container killed under it (unreachable, like a dead sshd). */
+  private async lostCommand(err: PodExecError): Promise<UnreachableError> {
+    let state: string;
+    try {
+      const pod = await this.client!.core.readNamespacedPod({ name: this.target!.pod, namespace: this.target!.namespace });
+      state = pod.metadata?.deletionTimestamp ? 'the pod is being deleted' : `the pod is ${pod.status?.phase ?? 'in an unknown phase'} (its container may have restarted)`;
+    } catch (e) {
+      state = apiStatus(e) === 404 ? 'the pod was deleted' : `reading the pod failed: ${apiErrorMessage(e)}`;
+    }
+    return this.fail(`${err.message}: ${state}`);
   }
 
   /** kubectl's choice: the default-container annotation, else the first container. */

@@ -3,6 +3,7 @@
 // Tables for `kubectl get`, the eviction subresource, and pod exec over WebSocket where each
 // pod is a real sandbox (sandbox.ts). Real kubectl drives it. Run as a process:
 //   node --import tsx test/k8s-sim/server.ts --root DIR [--port N] [--host ADDR] [--node-grace SECONDS]
+//     [--exec-protocols v4.channel.k8s.io,channel.k8s.io]  (exec subprotocols served; default all, v5 first)
 //     [--external-controllers]  (pods stay Pending until bound via pods/NAME/binding; no sandboxes,
 //      no lease-based NotReady: kube-release's scheduler, kubelet and controller-manager do those)
 // It writes DIR/kubeconfig and then DIR/ready.json; SIGTERM stops every pod and exits.
@@ -23,7 +24,7 @@ import { ApiError, Store, type WatchEvent } from './store.js';
 
 type Obj = Record<string, any>;
 
-const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'node-grace': { type: 'string', default: '40' }, 'external-controllers': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'node-grace': { type: 'string', default: '40' }, 'external-controllers': { type: 'boolean', default: false }, 'exec-protocols': { type: 'string' } } });
 if (!opts.root) throw new Error('--root DIR is required');
 const ROOT = opts.root;
 const NODE_GRACE_MS = Number(opts['node-grace']) * 1000;
@@ -420,7 +421,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 // ---- pod exec over WebSocket ---------------------------------------------------------------
 
-const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io', 'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'];
+const ALL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io', 'v5.base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'];
+// --exec-protocols LIST: serve only these (e.g. `v4.channel.k8s.io` as 1.5-1.29 clusters do, or `channel.k8s.io`)
+const PROTOCOLS = opts['exec-protocols'] ? opts['exec-protocols'].split(',').map((p) => p.trim()).filter(Boolean) : ALL_PROTOCOLS;
 
 const wss = new WebSocketServer({
   noServer: true,

@@ -3,6 +3,7 @@
 // frame (channel 3) plus the socket closing, so this module waits for both itself.
 import { Readable, Writable } from 'node:stream';
 import type { V1Status } from '@kubernetes/client-node';
+import { takeExitTrailer } from './pod-framing.js';
 
 /** Where a command runs. */
 export interface PodTarget {
@@ -49,6 +50,8 @@ export interface RawExecOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Ends the command in the pod (closing the stream does not); the stream closes after it. */
   onStop?: () => Promise<void>;
+  /** The command reports its rc as a trailer on stderr (pod-framing.ts): read it from there, not from the status frame. */
+  nonce?: string;
 }
 
 /** A finished command; stdout and stderr as bytes (file transfer needs them unmangled). */
@@ -68,6 +71,8 @@ export class PodExecError extends Error {
     readonly httpStatus?: number,
     /** Worth trying again (connection refused, 5xx, 429). */
     readonly retryable = false,
+    /** The command started but its shell vanished before reporting (pod deleted, container killed). */
+    readonly lost = false,
   ) {
     super(message);
     this.name = 'PodExecError';
@@ -126,7 +131,7 @@ function collector(chunks: Buffer[], onFinish: () => void, onChunk?: (chunk: Buf
 
 /** Run argv in a pod; resolves with its exit code (non-zero is data), rejects with PodExecError. */
 export function podExec(api: PodExecApi, target: PodTarget, argv: string[], options: RawExecOptions): Promise<RawExecResult> {
-  const { stdin, timeoutMs, signal, connectTimeoutMs, sockets, onStderr, onStop } = options;
+  const { stdin, timeoutMs, signal, connectTimeoutMs, sockets, onStderr, onStop, nonce } = options;
   return new Promise<RawExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -156,6 +161,15 @@ export function podExec(api: PodExecApi, target: PodTarget, argv: string[], opti
         const b = bytes();
         const r = { rc: stopped === 'timeout' ? 124 : 130, stdout: b.stdout, stderr: Buffer.concat([b.stderr, Buffer.from(note)]) };
         return settle(() => resolve(stopped === 'timeout' ? { ...r, timedOut: true } : { ...r, interrupted: true }));
+      }
+      if (nonce) {
+        // the streams end when the socket closes, after every frame has been written to them
+        if (finished < 2) return;
+        const b = bytes();
+        const t = takeExitTrailer(b.stderr, nonce);
+        if (t) return settle(() => resolve({ rc: t.rc, stdout: b.stdout, stderr: t.stderr }));
+        const said = status && status.status !== 'Success' ? ` (the API server said: ${status.message ?? status.reason})` : socketError ? ` (${socketError})` : '';
+        return settle(() => reject(new PodExecError(`the command's shell in the pod ended without reporting its exit code${said}`, undefined, false, true)));
       }
       if (status && (closed || finished === 2)) {
         const s = status;

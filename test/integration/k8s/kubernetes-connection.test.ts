@@ -17,6 +17,9 @@ import { UnreachableError } from '../../../src/connections/types.js';
 import { kubeClient } from '../../../src/kubernetes/client.js';
 
 let sim: K8sSim;
+// kubernetes-connection-v4/-v1.test.ts run this whole file again against a server without v5
+const PROTOCOLS = process.env.DROVER_K8S_EXEC_PROTOCOLS?.split(',');
+const SIM_HOST = process.env.DROVER_K8S_SIM_HOST ?? '127.0.0.1';
 const WEB = Array.from({ length: 20 }, (_, i) => `web-${i + 1}`);
 
 function pod(name: string, extra: { annotations?: Record<string, string>; containers?: string[]; namespace?: string } = {}): Record<string, unknown> {
@@ -46,7 +49,7 @@ async function deadPort(): Promise<number> {
 }
 
 before(async () => {
-  sim = await startK8sSim({ name: 'kconn' });
+  sim = await startK8sSim({ name: `kconn${PROTOCOLS ? `-${PROTOCOLS.join('-')}` : ''}`, execProtocols: PROTOCOLS, host: SIM_HOST });
   await Promise.all([
     ...WEB.map((n) => sim.create(pod(n))),
     sim.create(pod('notar-1', { annotations: { 'sim.drover.dev/no-tar': 'true' } })),
@@ -118,7 +121,7 @@ test('unreachable: missing pod, missing namespace, no API server, bad settings',
   await assert.rejects(conn('nope-ns/web-1').exec('true'), (e: Error) => e instanceof UnreachableError && /nope-ns\/web-1 not found/.test(e.message));
   const dir = mkdtempSync(join(tmpdir(), 'kconn-'));
   const dead = join(dir, 'kubeconfig');
-  writeFileSync(dead, readFileSync(sim.kubeconfig, 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/, `https://127.0.0.1:${await deadPort()}`));
+  writeFileSync(dead, readFileSync(sim.kubeconfig, 'utf8').replace(/https:\/\/[\d.]+:\d+/, `https://127.0.0.1:${await deadPort()}`));
   await assert.rejects(conn('web-1', { drover_k8s_kubeconfig: dead, drover_k8s_retries: 1 }).exec('true'), (e: Error) => e instanceof UnreachableError && /cannot reach https:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/.test(e.message));
   await assert.rejects(conn('web-1', { drover_k8s_kubeconfig: join(dir, 'missing') }).connect(), (e: Error) => e instanceof UnreachableError && /cannot use the kubeconfig/.test(e.message));
   await assert.rejects(conn('Web_1').connect(), (e: Error) => e instanceof UnreachableError && /'Web_1' is not a valid pod name/.test(e.message));
