@@ -1,0 +1,61 @@
+// drover inspect, end to end: load checks and inventory (input errors before anything runs),
+// inspect, mark what is new against --history, render, keep the report, notify; returns the
+// exit code (0 all passed, 1 warnings only, 2 any critical).
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { InputError } from '../cli/errors.js';
+import { parseExtraVars } from '../cli/extra-vars.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { postWebhook } from '../etcd/backup-notify.js';
+import { loadChecks, selectChecks } from './load-checks.js';
+import { runInspection } from './run-inspection.js';
+import { buildReport } from './inspect-report.js';
+import { markNew, previousReport, saveReport } from './report-history.js';
+import { renderTable } from './render-table.js';
+import { renderHtml } from './render-html.js';
+
+/** Everything the command passes in. */
+export interface InspectCommandOptions {
+  inventory: string[];
+  limit?: string;
+  extraVars: string[];
+  checksDirs: string[];
+  builtin: boolean;
+  only: string[];
+  skip: string[];
+  forks: number;
+  connectTimeoutS: number;
+  json: boolean;
+  html?: string;
+  history?: string;
+  webhook?: string;
+  color: boolean;
+  log: (line: string) => void;
+  logError: (line: string) => void;
+}
+
+/** Run an inspection; InputError escapes (exit 5 by the command's catch). */
+export async function inspect(o: InspectCommandOptions): Promise<number> {
+  const started = new Date();
+  const checks = selectChecks(await loadChecks(o.checksDirs, { builtin: o.builtin }), o.only, o.skip);
+  const inventory = await loadInventory(o.inventory);
+  if (inventory.select('all', o.limit).length === 0) throw new InputError('no hosts to inspect (empty inventory or --limit matched nothing)', { field: '--inventory' });
+  const previous = o.history ? previousReport(o.history) : undefined;
+  const run = await runInspection({ inventory, limit: o.limit, extraVars: parseExtraVars(o.extraVars), checks, forks: o.forks, connectTimeoutS: o.connectTimeoutS });
+  const report = buildReport({ hosts: run.hosts, findings: markNew(run.findings, previous) }, checks, started, previous?.startedAt ?? '');
+  if (o.json) o.log(JSON.stringify(report));
+  else for (const line of renderTable(report, o.color)) o.log(line);
+  if (o.html) {
+    writeFileAtomic(o.html, renderHtml(report));
+    if (!o.json) o.log(`html report: ${o.html}`);
+  }
+  if (o.history) {
+    const file = saveReport(o.history, report);
+    if (!o.json) o.log(`report kept: ${file}`);
+  }
+  if (o.webhook) {
+    const failures = report.findings.filter((f) => f.status !== 'ok');
+    const sent = await postWebhook(o.webhook, { event: 'inspect', startedAt: report.startedAt, exitCode: report.exitCode, summary: report.summary, failures });
+    if (!sent.ok) o.logError(`WARNING: ${sent.error}`);
+  }
+  return report.exitCode;
+}
