@@ -113,9 +113,9 @@ export async function main(flags: ParsedFlags, ctx: { version: string; patched: 
       }
       while (!stopping) {
         try {
-          await postNodeStatus(api, cfg, dockerVersion);
+          await postNodeStatus(api, cfg, dockerVersion, (e) => nlog.error(`Error updating node status, will retry: ${e.message}`));
         } catch (e) {
-          nlog.error(`Error updating node status, will retry: ${(e as Error).message}`);
+          nlog.error(`Unable to update node status: ${(e as Error).message}`);
         }
         await sleep(cfg.statusEveryMs);
       }

@@ -73,17 +73,18 @@ export async function registerNode(api: KubeletApi, cfg: KubeletConfig, dockerVe
 /** How often one NodeStatus update is tried (GET + PUT) before it waits for the next period (nodeStatusUpdateRetry). */
 const STATUS_TRIES = 5;
 
-/** One NodeStatus update: GET the node, PUT its status with a fresh Ready heartbeat; a conflict is retried at once. */
-export async function postNodeStatus(api: KubeletApi, cfg: KubeletConfig, dockerVersion: string): Promise<void> {
+/** One NodeStatus update: GET the node, PUT its status with a fresh Ready heartbeat; any failure is retried at once, up to 5 tries, as updateNodeStatus does. */
+export async function postNodeStatus(api: KubeletApi, cfg: KubeletConfig, dockerVersion: string, onRetry: (e: Error) => void = () => undefined): Promise<void> {
   for (let i = 1; ; i++) {
-    const node = await api.get(`/api/v1/nodes/${cfg.nodeName}`);
-    if (!node) throw new Error(`node "${cfg.nodeName}" not found`);
-    node.status = nodeStatusOf(cfg, dockerVersion, node.status);
     try {
+      const node = await api.get(`/api/v1/nodes/${cfg.nodeName}`);
+      if (!node) throw new Error(`node "${cfg.nodeName}" not found`);
+      node.status = nodeStatusOf(cfg, dockerVersion, node.status);
       await api.put(`/api/v1/nodes/${cfg.nodeName}/status`, node);
       return;
     } catch (e) {
-      if (statusOf(e) !== 409 || i >= STATUS_TRIES) throw e;
+      if (i >= STATUS_TRIES) throw new Error(`update node status exceeds retry count (${(e as Error).message})`);
+      onRetry(e as Error);
     }
   }
 }
