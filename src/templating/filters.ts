@@ -9,6 +9,7 @@ import { MORE_FILTERS } from './more-filters.js';
 import { NUMBER_FILTERS, pyIterate } from './python-number-filters.js';
 import { COLLECTION_FILTERS } from './collection-filters.js';
 import { SORT_FILTERS } from './python-sort-filters.js';
+import { commentFilter } from './comment-filter.js';
 import { isPyFloat, isPyNumber } from './python-float.js';
 import { pyTypeName } from './python-compare.js';
 import { pyTuple } from './python-tuple.js';
@@ -253,10 +254,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       return ' '.repeat(Math.max(0, left)) + s + ' '.repeat(Math.max(0, width - s.length - left));
     },
     indent: (v: unknown, width = 4, first = false) => mustBeText(v, 'splitlines').split('\n').map((l, i) => (i === 0 && !first) || l === '' ? l : ' '.repeat(width) + l).join('\n'),
-    comment: (v: unknown, style = 'plain') => {
-      const p = style === 'c' ? '// ' : '# ';
-      return `#\n${pyStr(v).split('\n').map((l) => `${p}${l}`).join('\n')}\n#`.replace(/^#\n/, p.trim() === '#' ? '#\n' : '');
-    },
+    comment: commentFilter,
     type_debug: (v: unknown) => (v === null ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : isPyNumber(v) ? (isPyFloat(v) ? 'float' : 'int') : 'dict'),
     splitext: (v: unknown) => {
       const s = String(v);

@@ -30,7 +30,6 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   flatten: ['levels', 'skip_nulls'],
   center: ['width'],
   trim: ['chars'],
-  comment: ['style'],
   regex_escape: ['re_type'],
   extract: ['container', 'morekeys'],
   subelements: ['subelements', 'skip_missing'],

@@ -1,6 +1,7 @@
 // More of Python's str methods that templates call (`.rfind()`, `.ljust()`, `.format(name=..)`,
 // `.replace(a, b, 1)`...), with Python's results and errors.
 import { TemplateError } from '../cli/errors.js';
+import { pyTuple } from './python-tuple.js';
 import { pyStr } from './python-repr.js';
 
 function keywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
@@ -40,6 +41,16 @@ function find(s: string, sub: string, fromEnd: boolean): number {
 
 /** Methods added to (or replacing) the templar's string method table. */
 export const MORE_STRING_METHODS: Record<string, (s: string, ...a: any[]) => unknown> = {
+  partition: (s, sep) => {
+    const i = s.indexOf(String(sep));
+    return i < 0 ? pyTuple([s, '', '']) : pyTuple([s.slice(0, i), String(sep), s.slice(i + String(sep).length)]);
+  },
+  rpartition: (s, sep) => {
+    const i = s.lastIndexOf(String(sep));
+    return i < 0 ? pyTuple(['', '', s]) : pyTuple([s.slice(0, i), String(sep), s.slice(i + String(sep).length)]);
+  },
+  // bytes print as their text in Ansible's templates
+  encode: (s) => s,
   swapcase: (s) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
   rfind: (s, sub) => find(s, sub, true),
   index: (s, sub) => {

@@ -32,6 +32,7 @@ import { installPythonStringLiterals } from './python-string-literal.js';
 import { installPythonTruthiness } from './python-truthiness.js';
 import { pythonLiteralEval } from './python-literal-eval.js';
 import { escapeBackslashes } from './escape-backslashes.js';
+import { normalizeTemplateSource } from './template-source.js';
 import { installTestArguments } from './test-arguments.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
@@ -322,7 +323,7 @@ class NunjucksTemplar implements Templar {
     let t = this.cache.get(source);
     if (!t) {
       try {
-        t = new nunjucks.Template(source, this.env, undefined, true);
+        t = new nunjucks.Template(normalizeTemplateSource(source), this.env, undefined, true);
       } catch (err) {
         throw new TemplateError(`template error while templating string: ${cleanMessage(err)}. String: ${source}`);
       }
@@ -416,9 +417,11 @@ class NunjucksTemplar implements Templar {
     return withTrailingNewlines(text, trailing);
   }
 
+  /** Ansible's do_template for text: the output keeps at least the source's trailing newlines. */
   renderString(text: string, vars: Record<string, unknown>): string {
-    if (!HAS_TEMPLATE.test(text)) return text;
-    return this.run(text, vars);
+    // Jinja writes its newline_sequence (\n) even for text without any template in it
+    if (!HAS_TEMPLATE.test(text)) return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    return withTrailingNewlines(this.run(text, vars), /\n*$/.exec(text.replace(/\r\n?/g, '\n'))![0].length);
   }
 
   /**

@@ -323,3 +323,9 @@ test("nested inline ifs (a if x else b if y else c); an undefined item in a list
   const exprs = ['{{ 1 if 0 else 2 if 0 else 3 }}', "{{ None if 'a' else '1' if 'a,b' else not 7 }}", '{{ [missing, 2.0] }}', "{{ {'a': missing} }}", "{{ 'x y' | select | list }}", "{{ zero or numstr | map('string') | list }}", "{{ ['a'] | split(',') }}", "{{ s % [0] }}", "{{ [el, numstr] | join(',') }}", '{{ dict(a=1, b=2) }}', "{{ dict(['a', 'b'] | zip(nums)) }}", "{{ undef(hint='why') | default('x') }}", "{{ '/tmp' is directory }}", "{{ '/nonexistent' is exists }}", '{{ 1 is nan }}', '{{ dict is callable }}', "{{ 'upper' is filter }}", "{{ 'odd' is test }}", "{{ 'nosuch' is filter }}", '{{ ed is falsy }}', "{{ 'no' is truthy(convert_bool=true) }}", "{{ 'a\\nb' is search('^b', multiline=true) }}"];
   assert.deepEqual(divergencesFrom(exprs, ['text'], { ...SHARED_VARS, zero: 0, numstr: '42' }), []);
 });
+
+test("comment in every style, str.partition/rpartition/encode, and the template module's text as Jinja reads it: trailing newlines kept, trim_blocks after a comment, CRLF as LF, {%+ and raw with -", () => {
+  const exprs = ["{{ s | comment('c') }}", "{{ s | comment('cblock') }}", "{{ 'a\\nb' | comment('xml') }}", "{{ 'x' | comment(decoration='; ', prefix_count=2) }}", "{{ 'k=v'.partition('=') }}", "{{ 'a.b.c'.rpartition('.') }}", "{{ 'abc'.encode('utf-8') }}"];
+  const templates = ['{% for x in nums -%}\n{{ x }}\n{%- endfor %}\n', '  {% for x in nums %}\n  {{ x }}\n  {% endfor %}\n', 'line1\n{# comment #}\nline2\n', 'a\r\nb\r\n', 'x={{ n }}\r\n', '{%+ if true %}x{% endif %}', '{% raw -%}  {{ x }}  {%- endraw %}'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(templates, ['text'])], []);
+});
