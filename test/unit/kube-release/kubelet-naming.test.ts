@@ -20,18 +20,22 @@ test('1.5 legacy and 1.6 CRI names parse back to pod, namespace, uid and hash or
   assert.equal(parseName('k8s_app_web_ns_uid_x'), undefined);
 });
 
-test('cgroup parent: QoS hierarchy per class and driver, or the cgroup root without QoS cgroups', () => {
+test('cgroup parent: QoS hierarchy per class, driver and minor, or the cgroup root without QoS cgroups', () => {
   const guaranteed = pod({ limits: { cpu: '1', memory: '1Gi' } });
   const burstable = pod({ requests: { cpu: '100m' } });
   assert.deepEqual([qosClass(pod()), qosClass(burstable), qosClass(guaranteed)], ['BestEffort', 'Burstable', 'Guaranteed']);
-  const fs = { perQos: true, root: '/', driver: 'cgroupfs' as const };
+  const fs = { era: '1.6' as const, perQos: true, root: '/', driver: 'cgroupfs' as const };
   assert.equal(cgroupParentFor(pod(), fs), `/kubepods/besteffort/pod${UID}`);
   assert.equal(cgroupParentFor(burstable, fs), `/kubepods/burstable/pod${UID}`);
   assert.equal(cgroupParentFor(guaranteed, fs), `/kubepods/pod${UID}`);
   assert.equal(cgroupParentFor(pod(), { ...fs, root: '/custom' }), `/custom/kubepods/besteffort/pod${UID}`);
   assert.equal(cgroupParentFor(burstable, { ...fs, driver: 'systemd' }), `kubepods-burstable-pod${UID.replace(/-/g, '_')}.slice`);
-  assert.equal(cgroupParentFor(pod(), { perQos: false, root: '', driver: 'cgroupfs' }), '');
-  assert.equal(cgroupParentFor(pod(), { perQos: false, root: '/custom', driver: 'cgroupfs' }), '/custom');
+  // 1.5 --experimental-cgroups-per-qos: the class name as is, no kubepods level
+  assert.equal(cgroupParentFor(pod(), { ...fs, era: '1.5', root: '' }), `/BestEffort/pod${UID}`);
+  assert.equal(cgroupParentFor(burstable, { ...fs, era: '1.5', root: '' }), `/Burstable/pod${UID}`);
+  assert.equal(cgroupParentFor(guaranteed, { ...fs, era: '1.5', root: '' }), `/pod${UID}`);
+  assert.equal(cgroupParentFor(pod(), { era: '1.5', perQos: false, root: '', driver: 'cgroupfs' }), '');
+  assert.equal(cgroupParentFor(pod(), { era: '1.6', perQos: false, root: '/custom', driver: 'cgroupfs' }), '/custom');
 });
 
 test('the same container spec hashes differently under 1.5 (api.Container) and 1.6 (v1.Container)', () => {

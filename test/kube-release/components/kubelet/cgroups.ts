@@ -1,7 +1,8 @@
-// Where a kubelet puts a pod's containers: with QoS cgroups on (1.5 --experimental-cgroups-per-qos,
-// 1.6 --cgroups-per-qos, default true in 1.6) under <cgroup-root>/kubepods/<qos>/pod<uid>
-// (Guaranteed pods straight under kubepods); with them off, the --cgroup-root as given.
-// The systemd driver names the same hierarchy as slices.
+// Where a kubelet puts a pod's containers: with QoS cgroups on, 1.6 (--cgroups-per-qos, default
+// true) uses <cgroup-root>/kubepods/<qos>/pod<uid> (Guaranteed pods straight under kubepods;
+// the systemd driver names the same hierarchy as slices), 1.5 (--experimental-cgroups-per-qos)
+// <cgroup-root>/<Qos>/pod<uid> with the class name as is and no kubepods level (derived from
+// 1.5's InitQOS); with them off, the --cgroup-root as given.
 
 type Obj = Record<string, any>;
 
@@ -26,6 +27,8 @@ export function qosClass(pod: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
 
 /** The cgroup settings a kubelet runs with. */
 export interface CgroupConfig {
+  /** the kubelet minor whose layout applies */
+  era: '1.5' | '1.6';
   perQos: boolean;
   root: string;
   driver: 'cgroupfs' | 'systemd';
@@ -36,6 +39,7 @@ export function cgroupParentFor(pod: Obj, cfg: CgroupConfig): string {
   if (!cfg.perQos) return normalizeCgroup(cfg.root);
   const qos = qosClass(pod);
   const uid = String(pod.metadata.uid);
+  if (cfg.era === '1.5') return qos === 'Guaranteed' ? `${normalizeCgroup(cfg.root)}/pod${uid}` : `${normalizeCgroup(cfg.root)}/${qos}/pod${uid}`;
   if (cfg.driver === 'systemd') {
     const u = uid.replace(/-/g, '_');
     return qos === 'Guaranteed' ? `kubepods-pod${u}.slice` : `kubepods-${qos.toLowerCase()}-pod${u}.slice`;

@@ -66,7 +66,7 @@ export function kubeletConfig(flags: ParsedFlags, ctx: { version: string; patche
     minor,
     patched: ctx.patched,
     cri,
-    cgroups: { perQos, root: get(flags, 'cgroup-root', minor === '1.5' ? '' : '/'), driver },
+    cgroups: { era: minor, perQos, root: get(flags, 'cgroup-root', minor === '1.5' ? '' : '/'), driver },
     nodeName: name,
     kubeconfig: get(flags, 'kubeconfig', '/var/lib/kubelet/kubeconfig'),
     requireKubeconfig: getBool(flags, 'require-kubeconfig', false),
