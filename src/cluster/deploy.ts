@@ -34,7 +34,7 @@ export interface ClusterOptions {
   logError(line: string): void;
 }
 
-interface Loaded {
+export interface Loaded {
   inventory: Inventory;
   config: ClusterConfig;
   extra: Record<string, unknown>;
@@ -43,7 +43,7 @@ interface Loaded {
 }
 
 /** Read inventory and cluster vars; on a problem print each (file, field) and return the exit code. */
-async function load(o: ClusterOptions): Promise<Loaded | number> {
+export async function load(o: ClusterOptions): Promise<Loaded | number> {
   const extra = parseExtraVars(o.extraVars);
   const inventory = await loadInventory(o.inventory);
   const { config, errors } = readClusterConfig(inventory, extra);
@@ -60,7 +60,7 @@ async function load(o: ClusterOptions): Promise<Loaded | number> {
 }
 
 /** Read-only commands on cluster hosts through their inventory connections; an unreachable host gives rc -1. */
-function hostAccess(l: Loaded, pool: ConnectionPool): HostExec {
+export function hostAccess(l: Loaded, pool: ConnectionPool): HostExec {
   return async (host, cmd) => {
     try {
       const m = await openMember(pool, host, memberVars(l.inventory, host, { ...l.extra }), 10);

@@ -1,0 +1,58 @@
+// drover cluster start: the reverse of cluster stop, each stage verified before the next.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { connectionDefaults } from '../../cli/connection-flags.js';
+import { EXIT } from '../../cli/exit-codes.js';
+import type { StageName } from '../../cluster/maintenance/context.js';
+import { MAINTENANCE_EXIT_HELP, maintenanceFlags } from './stop.js';
+
+const STAGES = ['etcd', 'apiservers', 'nodes', 'control-plane', 'entrances'];
+
+export default class ClusterStart extends BaseCommand {
+  static override summary = 'Start a cluster after maintenance, in reverse, each stage verified';
+  static override description = `Stages, in order: (etcd: same leader everywhere) → (apiservers: a real API read) →
+kubelets + kube-proxy (every node Ready by a fresh heartbeat, containers unchanged) →
+controller-manager + scheduler (leaders renewing) → entrances (a real read through them).
+etcd and apiservers are included with --etcd/--apiservers or when cluster stop left them
+stopped. --from/--to run part of it. Each stage runs playbooks/cluster/maintenance/start-<stage>.yml.
+
+${MAINTENANCE_EXIT_HELP}`;
+
+  static override examples = ['<%= config.bin %> cluster start -i inventory/cluster.yml --yes', '<%= config.bin %> cluster start -i inventory/cluster.yml --to nodes --yes'];
+
+  static override flags = {
+    ...maintenanceFlags,
+    from: Flags.string({ description: 'first stage to run', options: STAGES }),
+    to: Flags.string({ description: 'last stage to run', options: STAGES }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ClusterStart);
+    const cli = await connectionDefaults(flags, this.projectConfig());
+    const { runMaintenance } = await import('../../cluster/maintenance/run.js');
+    const code = await runMaintenance({
+      action: 'start',
+      inventory: this.inventorySources(flags.inventory),
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: flags.verbose,
+      check: false,
+      diff: false,
+      forks: 50,
+      pkiDir: flags['pki-dir'],
+      stateDir: flags['state-dir'],
+      apiservers: flags.apiservers,
+      etcd: flags.etcd,
+      from: flags.from as StageName | undefined,
+      to: flags.to as StageName | undefined,
+      plan: flags.plan,
+      yes: flags.yes,
+      reason: flags.reason,
+      cliDefaults: cli.vars,
+      cliSecrets: cli.secrets,
+      log: (line) => this.log(line),
+      logError: (line) => this.logToStderr(line),
+    });
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}
