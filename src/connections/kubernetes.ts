@@ -8,6 +8,7 @@ import { apiErrorMessage, apiStatus, kubeClient, type KubeClient } from '../kube
 import { stripSudoPrompt, wrapBecome } from './become.js';
 import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kubernetes/pod-files.js';
 import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
+import { defaultContainerOf } from '../kubernetes/default-container.js';
 import { framedScript, newNonce } from './kubernetes/pod-framing.js';
 import { WsExec } from './kubernetes/ws-exec.js';
 import { PROBE_SCRIPT, parseProbe, type PodFacts } from './kubernetes/pod-probe.js';
@@ -26,6 +27,7 @@ export class KubernetesConnection implements Connection {
   private readonly settingsError?: Error;
   private client?: KubeClient;
   private wsExec?: WsExec;
+  private containerAsked?: Promise<string | undefined>;
   private target?: PodTarget;
   private facts?: Promise<PodFacts>;
   private readonly sockets = new Set<ExecSocket>();
@@ -69,7 +71,12 @@ export class KubernetesConnection implements Connection {
   private async run(script: string, options: { stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal; onStderr?: (chunk: Buffer) => void; onStop?: () => Promise<void> } = {}): Promise<RawExecResult> {
     await this.connect();
     const o = this.options!;
-    let pickedContainer = false;
+    // kubectl names the container itself (annotation, else the first): a server left to pick might pick a sidecar
+    if (!this.target!.container) {
+      this.containerAsked ??= this.defaultContainer();
+      const container = await this.containerAsked;
+      if (container && !this.target!.container) this.target = { ...this.target!, container };
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         const nonce = newNonce();
@@ -85,15 +92,6 @@ export class KubernetesConnection implements Connection {
         });
       } catch (err) {
         if (!(err instanceof PodExecError)) throw this.fail((err as Error).message);
-        // the API server picks a container only when the pod has one; pick like kubectl does
-        if (err.httpStatus === 400 && !this.target!.container && !pickedContainer) {
-          pickedContainer = true;
-          const container = await this.defaultContainer();
-          if (container) {
-            this.target = { ...this.target!, container };
-            continue;
-          }
-        }
         if (err.lost) throw await this.lostCommand(err);
         if (err.retryable && attempt < o.retries) {
           await sleep(250 * 2 ** attempt);
@@ -119,8 +117,7 @@ export class KubernetesConnection implements Connection {
   /** kubectl's choice: the default-container annotation, else the first container. */
   private async defaultContainer(): Promise<string | undefined> {
     try {
-      const pod = await this.client!.core.readNamespacedPod({ name: this.target!.pod, namespace: this.target!.namespace });
-      return pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ?? pod.spec?.containers?.[0]?.name;
+      return defaultContainerOf(await this.client!.core.readNamespacedPod({ name: this.target!.pod, namespace: this.target!.namespace }));
     } catch {
       return undefined;
     }

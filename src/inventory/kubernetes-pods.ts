@@ -8,6 +8,7 @@ import { InputError } from '../cli/errors.js';
 import { apiErrorMessage, kubeClient, kubeconfigPath } from '../kubernetes/client.js';
 import { keyLocation, locationOf } from '../playbook/yaml-source.js';
 import type { InventoryBuilder, InventoryPlugin } from './types.js';
+import { defaultContainerOf } from '../kubernetes/default-container.js';
 
 /** One `connections:` entry after validation. */
 export interface PodSource {
@@ -91,7 +92,7 @@ export function addPodHost(pod: V1Pod, source: PodSource & { kubeconfig: string;
     drover_k8s_context: source.context,
     drover_k8s_namespace: ns,
     drover_k8s_pod: name,
-    drover_k8s_container: source.container ?? pod.spec?.containers?.[0]?.name,
+    drover_k8s_container: source.container ?? defaultContainerOf(pod),
     pod_ip: pod.status?.podIP,
     pod_node: pod.spec?.nodeName,
     pod_labels: { ...labels },

@@ -37,11 +37,11 @@ export function readSandbox(dir: string): Sandbox | undefined {
   }
 }
 
-/** Start a sandbox in `dir` named `hostname`; resolves when its root is in place. */
-export async function startSandbox(dir: string, hostname: string, options: { noTar?: boolean } = {}): Promise<Sandbox> {
+/** Start a sandbox in `dir` named `hostname` (one per container: its name lands in /etc/sim-container); resolves when its root is in place. */
+export async function startSandbox(dir: string, hostname: string, options: { noTar?: boolean; container?: string } = {}): Promise<Sandbox> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'mnt'), { recursive: true });
-  const child: ChildProcess = spawn('unshare', ['--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'sh', join(HERE, 'pod-init.sh'), dir, hostname.slice(0, 63), options.noTar ? '1' : '0'], {
+  const child: ChildProcess = spawn('unshare', ['--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', 'sh', join(HERE, 'pod-init.sh'), dir, hostname.slice(0, 63), options.noTar ? '1' : '0', options.container ?? ''], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

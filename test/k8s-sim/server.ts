@@ -35,7 +35,7 @@ mkdirSync(join(ROOT, 'pods'), { recursive: true });
 const pki = makeServerPki(join(ROOT, 'pki'), HOST);
 const TOKEN = randomBytes(24).toString('hex');
 const store = new Store();
-const sandboxes = new Map<string, Sandbox>(); // pod uid -> sandbox
+const sandboxes = new Map<string, Map<string, Sandbox>>(); // pod uid -> container name -> its sandbox
 const evictionRefusals = new Map<string, number>(); // pod uid -> 429s answered so far
 const requestCounts = { total: 0, exec: 0 };
 
@@ -89,13 +89,24 @@ function validatePod(pod: Obj): void {
 async function runPod(pod: Obj): Promise<void> {
   const { namespace, name, uid } = pod.metadata;
   try {
-    const sb = await startSandbox(join(ROOT, 'pods', `${namespace}_${name}_${uid.slice(0, 8)}`), name, { noTar: pod.metadata.annotations?.['sim.drover.dev/no-tar'] === 'true' });
+    // one sandbox per container: its own root and processes (the first keeps the pod's directory name)
+    const started = new Map<string, Sandbox>();
+    const base = join(ROOT, 'pods', `${namespace}_${name}_${uid.slice(0, 8)}`);
+    try {
+      for (const [i, c] of (pod.spec.containers as Obj[]).entries()) {
+        started.set(c.name, await startSandbox(i === 0 ? base : `${base}-c-${c.name}`, name, { noTar: pod.metadata.annotations?.['sim.drover.dev/no-tar'] === 'true', container: c.name }));
+      }
+    } catch (err) {
+      await Promise.allSettled([...started.values()].map((s) => stopSandbox(s)));
+      throw err;
+    }
+    const sb = started.values().next().value!;
     const cur = store.get(PODS, namespace, name);
     if (!cur || cur.metadata.uid !== uid) {
-      await stopSandbox(sb); // deleted while starting
+      await Promise.allSettled([...started.values()].map((s) => stopSandbox(s))); // deleted while starting
       return;
     }
-    sandboxes.set(uid, sb);
+    sandboxes.set(uid, started);
     const t = now();
     const ip = `10.244.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 2}`;
     const cond = (type: string): Obj => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: t });
@@ -116,9 +127,9 @@ async function runPod(pod: Obj): Promise<void> {
 }
 
 async function deletePodSandbox(pod: Obj): Promise<void> {
-  const sb = sandboxes.get(pod.metadata.uid);
+  const sbs = sandboxes.get(pod.metadata.uid);
   sandboxes.delete(pod.metadata.uid);
-  if (sb) await stopSandbox(sb);
+  if (sbs) await Promise.all([...sbs.values()].map((s) => stopSandbox(s)));
 }
 
 // ---- nodes: heartbeats through leases in kube-node-lease ----------------------------------
@@ -450,8 +461,8 @@ function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
   if (!t || t.r !== PODS || t.sub !== 'exec' || !t.name) return rejectUpgrade(socket, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
   const pod = store.get(PODS, t.namespace, t.name);
   if (!pod) return rejectUpgrade(socket, 404, status(404, 'NotFound', `pods "${t.name}" not found`, { name: t.name, kind: 'pods' }));
-  const sb = sandboxes.get(pod.metadata.uid);
-  if (!sb) return rejectUpgrade(socket, 400, status(400, 'BadRequest', `pod ${t.name} is not running (phase ${pod.status?.phase})`));
+  const sbs = sandboxes.get(pod.metadata.uid);
+  if (!sbs) return rejectUpgrade(socket, 400, status(400, 'BadRequest', `pod ${t.name} is not running (phase ${pod.status?.phase})`));
   const names: string[] = pod.spec.containers.map((c: Obj) => c.name);
   const container = url.searchParams.get('container') || (names.length === 1 ? names[0] : undefined);
   if (!container) return rejectUpgrade(socket, 400, status(400, 'BadRequest', `a container name must be specified for pod ${t.name}, choose one of: [${names.join(' ')}]`));
@@ -462,6 +473,7 @@ function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const io = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
   if (!io.stdin && !io.stdout && !io.stderr) return rejectUpgrade(socket, 400, status(400, 'BadRequest', 'you must specify at least one of stdin, stdout, stderr'));
   requestCounts.exec++;
+  const sb = sbs.get(container)!;
   wss.handleUpgrade(req, socket, head, (ws) => runExec(ws, sb, pod.metadata.name, argv, io));
 }
 
@@ -553,7 +565,7 @@ server.listen(Number(opts.port), HOST, () => {
 async function shutdown(): Promise<void> {
   server.close();
   wss.close();
-  await Promise.allSettled([...sandboxes.values()].map((s) => stopSandbox(s)));
+  await Promise.allSettled([...sandboxes.values()].flatMap((m) => [...m.values()]).map((s) => stopSandbox(s)));
   writeFileSync(join(ROOT, 'stats.json'), JSON.stringify(requestCounts));
   process.exit(0);
 }

@@ -34,7 +34,7 @@ export interface K8sSim {
   /** Create any object; a Pod is returned once its sandbox runs (phase Running). */
   create(obj: Obj): Promise<Obj>;
   /** Run a shell command inside a pod's sandbox directly (nsenter), bypassing the API. */
-  podShell(namespace: string, pod: string, command: string): RunResult;
+  podShell(namespace: string, pod: string, command: string, container?: string): RunResult;
   /** Request counters since start: { total, exec } (read from the server at stop). */
   pid: number;
   stop(): Promise<void>;
@@ -111,9 +111,11 @@ export function attachK8sSim(root: string, child?: ChildProcess): K8sSim {
       req.end(text);
     });
 
-  const sandboxDir = (namespace: string, pod: string): string => {
+  const sandboxDir = (namespace: string, pod: string, container?: string): string => {
     const prefix = `${namespace}_${pod}_`;
-    const dir = readdirSync(join(root, 'pods')).find((d) => d.startsWith(prefix) && d.length === prefix.length + 8);
+    const dirs = readdirSync(join(root, 'pods')).filter((d) => d.startsWith(prefix));
+    // the first container has the pod's directory, every other one `<that>-c-<container>`
+    const dir = (container ? dirs.find((d) => d.length === prefix.length + 8 + 3 + container.length && d.endsWith(`-c-${container}`)) : undefined) ?? dirs.find((d) => d.length === prefix.length + 8);
     if (!dir) throw new Error(`no sandbox for pod ${namespace}/${pod}`);
     return join(root, 'pods', dir);
   };
@@ -140,8 +142,8 @@ export function attachK8sSim(root: string, child?: ChildProcess): K8sSim {
       }
       throw new Error(`pod ${obj.metadata?.name} did not run in 12 s`);
     },
-    podShell(namespace, pod, command) {
-      const sb = readSandbox(sandboxDir(namespace, pod));
+    podShell(namespace, pod, command, container) {
+      const sb = readSandbox(sandboxDir(namespace, pod, container));
       if (!sb) throw new Error(`sandbox of ${namespace}/${pod} not started`);
       const argv = execArgv(sb, ['/bin/sh', '-c', command]);
       try {
