@@ -77,7 +77,8 @@ test('the tables are not interchangeable: the 1.6 kubelet unit fails a 1.5 kubel
   assert.match(res.ok ? '' : res.error, /unknown flag: --(cgroups-per-qos|enforce-node-allocatable)/);
   assert.ok(units16['kube-apiserver'].includes('--storage-media-type=application/json'));
   assert.ok(units16.kubelet.includes('--cgroups-per-qos=true'));
-  const legacy = await renderUnits('1.6', { kubelet_cgroups_per_qos: false, kubelet_enforce_node_allocatable: '' });
+  // keeping a 1.5 node's layout needs both flags (a 1.6 kubelet refuses the first without the second): one var gives both
+  const legacy = await renderUnits('1.6', { kubelet_cgroups_per_qos: false });
   assert.ok(legacy.kubelet.includes('--cgroups-per-qos=false'));
   assert.ok(legacy.kubelet.includes('--enforce-node-allocatable='));
   assert.ok(parseFlags('kubelet', legacy.kubelet, flagTable('kubelet', '1.6')).ok);
