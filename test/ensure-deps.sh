@@ -1,10 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages the test suite runs for real (Ansible as the reference, tmux and
 # script for the terminal tests, file/lsattr for stat, setsid for process groups,
-# sshd for the fleet, etcd, tini, keepalived for the VIP test), only if missing. Needs root; CI and dev machines are root.
+# sshd for the fleet, etcd, tini, keepalived for the VIP test, chromium for the inspect HTML report), only if missing. Needs root; CI and dev machines are root.
 set -eu
 need=""
-for pair in ansible-playbook:ansible sshd:openssh-server ssh:openssh-client tini:tini sudo:sudo etcd:etcd-server etcdctl:etcd-client sshpass:sshpass openssl:openssl curl:curl tmux:tmux script:bsdutils file:file lsattr:e2fsprogs setsid:util-linux keepalived:keepalived; do
+for pair in ansible-playbook:ansible sshd:openssh-server ssh:openssh-client tini:tini sudo:sudo etcd:etcd-server etcdctl:etcd-client sshpass:sshpass openssl:openssl curl:curl tmux:tmux script:bsdutils file:file lsattr:e2fsprogs setsid:util-linux keepalived:keepalived chromium:chromium; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need="$need $pkg"
 done
