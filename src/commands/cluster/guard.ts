@@ -1,0 +1,58 @@
+// drover cluster guard: stop controller-manager and scheduler while no apiserver answers.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { EXIT } from '../../cli/exit-codes.js';
+
+export default class ClusterGuard extends BaseCommand {
+  static override summary = 'Stop controller-manager and scheduler while no apiserver answers; start them when all are back';
+  static override description = `One round (for cron, every minute) or --watch: if no apiserver answers a real API read
+(GET namespaces/kube-system) for --grace seconds, run playbooks/cluster/maintenance/stop-control-plane.yml
+and notify; when every apiserver answers again and controller-manager or scheduler is down,
+run start-control-plane.yml, wait for both leaders to renew, and notify. It never starts what
+\`cluster stop\` stopped, and it never acts while a cluster stop/start holds the lock.
+
+EXIT CODES
+  0   nothing to do, or the action was proven
+  2   an action failed or was not proven
+  3   a cluster stop/start holds the lock (this round did nothing)
+  5   invalid inventory or cluster vars`;
+
+  static override examples = ['<%= config.bin %> cluster guard -i inventory/cluster.yml --grace 30 --webhook https://hooks.example/ops', '<%= config.bin %> cluster guard -i inventory/cluster.yml --watch --interval 10'];
+
+  static override flags = {
+    ...connectionFlags,
+    grace: Flags.integer({ description: 'seconds without any apiserver before acting', default: 30, min: 0 }),
+    watch: Flags.boolean({ description: 'keep checking every --interval seconds until interrupted', default: false }),
+    interval: Flags.integer({ description: 'seconds between checks with --watch', default: 10, min: 1 }),
+    webhook: Flags.string({ description: 'URL each action is POSTed to as JSON (credentials in the URL become Basic auth)' }),
+    'pki-dir': Flags.string({ description: 'controller directory of the cluster\'s PKI [default: pki/CLUSTER_NAME beside the inventory]' }),
+    'state-dir': Flags.string({ description: 'controller directory of the maintenance record and lock [default: .drover/CLUSTER_NAME beside the inventory]' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ClusterGuard);
+    const cli = await connectionDefaults(flags, this.projectConfig());
+    const { runClusterGuard } = await import('../../cluster/maintenance/guard.js');
+    const code = await runClusterGuard({
+      inventory: this.inventorySources(flags.inventory),
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: flags.verbose,
+      check: false,
+      diff: false,
+      forks: 50,
+      pkiDir: flags['pki-dir'],
+      stateDir: flags['state-dir'],
+      graceSeconds: flags.grace,
+      watch: flags.watch,
+      intervalSeconds: flags.interval,
+      webhook: flags.webhook,
+      cliDefaults: cli.vars,
+      cliSecrets: cli.secrets,
+      log: (line) => this.log(line),
+      logError: (line) => this.logToStderr(line),
+    });
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}
