@@ -1,0 +1,75 @@
+// drover cluster upgrade: the rolling 1.5 -> 1.6 upgrade (plan, preflight, backup, control
+// plane one host at a time, nodes canary then batches), resumable.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { EXIT } from '../../cli/exit-codes.js';
+
+export default class ClusterUpgrade extends BaseCommand {
+  static override summary = 'Upgrade a deployed cluster one minor (1.5 -> 1.6), control plane first, nodes canary then batches';
+  static override description = `Prints the plan (every step, per host), then: preflight (one minor step, every node Ready,
+etcd healthy, the --to binaries with their --version, apiserver storage etcd3 + JSON) and a
+fresh verified etcd backup; then each control-plane host (VIP moved away, apiserver ->
+controller-manager -> scheduler, proven through that host's apiserver), then the nodes by
+--strategy: the canary first, then batches. Each node's containers are recorded before and
+compared after (in-place: every one must keep its ID, start time and restartCount). Progress
+lives in node labels (drover.io/upgrade) and a journal in --state-dir: the same command resumes.
+The inventory's kube_version is the version upgraded from; set it to --to once done.
+
+EXIT CODES
+  0   every stage proven
+  2   a stage failed: a control-plane gate, the canary, or more batch failures than --max-failures
+  5   invalid input or a preflight refusal (including a failed backup); nothing was changed
+  99  interrupted`;
+
+  static override examples = [
+    '<%= config.bin %> cluster upgrade -i inventory/cluster.yml --to v1.6.13 --plan',
+    '<%= config.bin %> cluster upgrade -i inventory/cluster.yml --to v1.6.13 --strategy in-place --canary 1 --batch 25% --json',
+  ];
+
+  static override flags = {
+    ...connectionFlags,
+    to: Flags.string({ description: 'target release (one minor above the inventory\'s kube_version)', required: true }),
+    plan: Flags.boolean({ description: 'print every step, in order, per host, and exit', default: false }),
+    strategy: Flags.string({ description: 'how nodes are upgraded', options: ['in-place', 'drain', 'control-plane-only'], default: 'in-place' }),
+    canary: Flags.integer({ description: 'nodes upgraded first, alone; any failure stops the run', default: 1, min: 0 }),
+    batch: Flags.string({ description: 'nodes per batch after the canary: N or P%', default: '1' }),
+    'max-failures': Flags.integer({ description: 'failed nodes tolerated per batch before the run stops', default: 0, min: 0 }),
+    'allow-not-ready': Flags.boolean({ description: 'upgrade around NotReady nodes instead of refusing', default: false }),
+    'state-dir': Flags.string({ description: 'journal and container records [default: .drover-upgrade/CLUSTER_NAME beside the inventory]' }),
+    'backup-dir': Flags.string({ description: 'where the pre-upgrade etcd backup goes [default: STATE_DIR/etcd-backups]' }),
+    fresh: Flags.boolean({ description: 'discard the journal of an earlier run instead of resuming it', default: false }),
+    resume: Flags.boolean({ description: 'resume an interrupted run (the default behaviour; accepted for clarity)', default: false }),
+    forks: Flags.integer({ char: 'f', description: 'hosts worked on at once within a batch [default: 50]', min: 1 }),
+    'pki-dir': Flags.string({ description: 'controller directory of the cluster\'s PKI [default: pki/CLUSTER_NAME beside the inventory]' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ClusterUpgrade);
+    const { batchSize } = await import('../../cluster/upgrade/options.js');
+    if (batchSize(flags.batch, 100) === undefined) this.error(`--batch '${flags.batch}' is neither a positive count nor a percentage (1-100%)`, { exit: EXIT.INVALID_INPUT });
+    const cli = await connectionDefaults(flags, this.projectConfig());
+    const { runClusterUpgrade } = await import('../../cluster/upgrade/run.js');
+    const code = await runClusterUpgrade({
+      inventory: this.inventorySources(flags.inventory),
+      limit: flags.limit,
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: flags.verbose,
+      check: false,
+      diff: false,
+      forks: flags.forks ?? 50,
+      pkiDir: flags['pki-dir'],
+      cliDefaults: cli.vars,
+      cliSecrets: cli.secrets,
+      choices: { to: flags.to, strategy: flags.strategy as 'in-place', canary: flags.canary, batch: flags.batch, maxFailures: flags['max-failures'], allowNotReady: flags['allow-not-ready'] },
+      planOnly: flags.plan,
+      stateDir: flags['state-dir'],
+      backupDir: flags['backup-dir'],
+      fresh: flags.fresh,
+      log: (line) => this.log(line),
+      logError: (line) => this.logToStderr(line),
+    });
+    if (code !== EXIT.OK) this.exit(code);
+  }
+}
