@@ -27,7 +27,9 @@ export async function moduleCheck(file: string): Promise<CheckPlugin> {
     if (err instanceof InputError) throw err;
     throw new InputError(`could not load check module: ${(err as Error).message.split('\n')[0]}`, { file });
   }
-  const d = (mod.default ?? mod) as Record<string, unknown>;
+  let d = (mod.default ?? mod) as Record<string, unknown>;
+  // a .ts file tsx compiles as CommonJS arrives as { default: { default: check } }
+  if (d && typeof d === 'object' && !('id' in d) && d.default && typeof d.default === 'object') d = d.default as Record<string, unknown>;
   const bad = (m: string): never => {
     throw new InputError(m, { file });
   };

@@ -125,15 +125,19 @@ test('memory, load and open files fail on the group whose thresholds are set bel
 
 test('a custom YAML check from --checks runs with its own rule and remediation', async () => {
   const checks = mkdtempSync(join(dir, 'checks-'));
-  writeFileSync(join(checks, 'maintenance.yml'), `id: maintenance-flag
+  // the README's example, as written there
+  writeFileSync(join(checks, 'maintenance.yml'), `id: maintenance-flag              # lower-case; also usable as a tag
 description: No host is left in maintenance mode
-tags: [ops]
-severity: warning
-output: text
-command: test -e /etc/maintenance && echo on || echo off
-rule:
+tags: [ops]                       # for --only / --skip
+hosts: all                        # inventory pattern (default all)
+severity: warning                 # critical (default) or warning: what match/equals failures are worth
+output: text                      # number (default) | text | items ("ITEM VALUE" per line, judged one by one)
+params: {flag: /etc/maintenance}  # shell variables the command sees; overridable per group
+command: test -e "$flag" && echo on || echo off
+rule:                             # one of: max/min {warning, critical} | match | not_match | equals; fleet checks: distinct_max
   equals: "off"
 remediation: rm /etc/maintenance once the work is done
+timeout: 30                       # seconds
 `);
   const inv = writeInventory(fleet, dir);
   sh('host2', 'touch /etc/maintenance');

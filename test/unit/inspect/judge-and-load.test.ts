@@ -123,3 +123,25 @@ test('inspect_overrides: thresholds and declared params; an unknown param is an 
   assert.throws(() => hostOverride(certs, 'h1', { inspect_overrides: { certificates: { dir: '/a' } } }), /has no param 'dir'/);
   assert.throws(() => hostOverride(certs, 'h1', { inspect_overrides: { certificates: { critical: 'soon' } } }), /must be a number/);
 });
+
+test('module checks: a .mjs and a .ts module from a user dir load with the same contract and run', async () => {
+  const dir = dirWith({
+    'uptime.mjs': "export default { id: 'uptime-days', tags: ['mine'], rule: { min: { warning: 1 } }, async run(ctx) { const r = await ctx.exec('x'); return [{ value: r.stdout }]; } };\n",
+    'typed.ts': "const days: number = 3;\nexport default { id: 'typed', severity: 'warning', rule: { max: { critical: 2 } }, async run() { return [{ value: String(days) }]; } };\n",
+  });
+  const checks = await loadChecks([dir], { builtin: false });
+  assert.deepEqual(checks.map((c) => c.id).sort(), ['typed', 'uptime-days']);
+  const ctx = { host: 'h', vars: {}, params: {}, exec: async () => ({ rc: 0, stdout: '0.5', stderr: '' }) };
+  assert.deepEqual(await checks.find((c) => c.id === 'uptime-days')!.run(ctx), [{ value: '0.5' }]);
+  const typed = checks.find((c) => c.id === 'typed')!;
+  assert.deepEqual([typed.severity, judgeValue(typed.rule, typed.severity, (await typed.run(ctx))[0]!.value).status], ['warning', 'critical']);
+  const broken = dirWith({ 'bad.mjs': 'export default { id: "Bad Id" };\n' });
+  await assert.rejects(loadChecks([broken], { builtin: false }), (e: unknown) => e instanceof InputError && e.file!.endsWith('bad.mjs'));
+});
+
+test('a YAML check whose command exits non-zero fails at its severity with the command output', async () => {
+  const dir = dirWith({ 'svc.yml': 'id: svc\nseverity: warning\ncommand: systemctl is-active x\nrule: {match: active}\n' });
+  const [check] = await loadChecks([dir], { builtin: false });
+  const obs = await check!.run({ host: 'h', vars: {}, params: {}, exec: async () => ({ rc: 3, stdout: 'inactive\n', stderr: '' }) });
+  assert.deepEqual(obs, [{ value: '', status: 'warning', message: 'command failed (rc 3): inactive' }]);
+});
