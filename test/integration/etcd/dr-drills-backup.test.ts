@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, drover, ROOT } from '../../helpers/cli.js';
@@ -37,6 +37,8 @@ before(async () => {
 after(async () => {
   hook?.close();
   await c?.fleet.stop();
+  // snapshots and keys of the drill cluster
+  if (c) rmSync(c.dir, { recursive: true, force: true });
 });
 
 const backup = (dir: string, extra: string[] = [], inv = c.inv): ReturnType<typeof drover> => drover(['etcd', 'backup', '-i', inv, '--dir', dir, '--json', ...extra], { timeoutMs: 90_000 });

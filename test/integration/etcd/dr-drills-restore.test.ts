@@ -4,7 +4,7 @@
 // before it (rolled back), and a total loss (first progress line within 5 s).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, copyFileSync } from 'node:fs';
+import { writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { drover } from '../../helpers/cli.js';
 import { droverTimed, isActive, standInApiserver, startDrillCluster, type DrillCluster } from './drill-cluster.js';
@@ -28,6 +28,8 @@ before(async () => {
 
 after(async () => {
   await c?.fleet.stop();
+  // snapshots and keys of the drill cluster
+  if (c) rmSync(c.dir, { recursive: true, force: true });
 });
 
 const keyCount = (host: string): number => Number(c.etcdctl(host, 'get /drill/ --prefix --keys-only | grep -c .').stdout.trim());
