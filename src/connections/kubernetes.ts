@@ -63,7 +63,7 @@ export class KubernetesConnection implements Connection {
     } catch (err) {
       throw this.fail(`cannot use the kubeconfig: ${(err as Error).message}`);
     }
-    this.wsExec = new WsExec(this.client.kc);
+    this.wsExec = new WsExec(this.client.kc, o.connectTimeoutMs);
     this.target = { namespace: o.namespace ?? this.client.defaultNamespace, pod: o.pod, container: o.container };
   }
 

@@ -16,6 +16,7 @@ import type { Item, Playbook } from '../playbook/model.js';
 import { createTemplar } from '../templating/templar.js';
 import { checkConnectionChoice, checkStartAtTask } from './input-checks.js';
 import { handleInterrupts } from './interrupt.js';
+import { abortApiCallsOn } from '../kubernetes/api-deadline.js';
 import { checkHandlers, PlaybookRunner } from './playbook-runner.js';
 import { saveRetryFile } from './retry-file.js';
 import { RunningCommands } from './running-commands.js';
@@ -129,6 +130,8 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   const running = new RunningCommands();
   // the first Ctrl-C stops running commands and prints the recap; a second one quits now
   const stopHandling = handleInterrupts({ abort, running, write: (line) => void process.stderr.write(`${line}\n`) });
+  // Kubernetes API calls still waiting (a stalled API server) end with the first Ctrl-C too
+  abortApiCallsOn(abort.signal);
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it
   // a lookup's secret (password) joins it too; errors='warn' lookups report through the reporter
   const templar = createTemplar({

@@ -1,7 +1,8 @@
 // One authenticated Kubernetes client per (kubeconfig, context), shared by the pod-exec
 // connection, the pod inventory and the kubernetes modules, so a run over thousands of pods
 // reads the kubeconfig once and reuses one set of API clients.
-import { CoreV1Api, Exec, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { CoreV1Api, createConfiguration, Exec, KubeConfig, KubernetesObjectApi, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
+import { apiCallsInterrupted, apiTimeoutSeconds, apiCallSignal } from './api-deadline.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,10 +48,20 @@ export function kubeClient(target: KubeTarget = {}): KubeClient {
     }
     if (!kc.getCurrentCluster()) throw new Error(`${source}: no current cluster (set current-context or pass a context)`);
     const ctx = kc.getContextObject(kc.getCurrentContext());
+    // every request gets a deadline (and the run's interrupt) through the one hook all API classes call
+    const timed = {
+      async applySecurityAuthentication(rc: RequestContext): Promise<void> {
+        await kc.applySecurityAuthentication(rc);
+        if (!rc.getSignal()) rc.setSignal(apiCallSignal());
+      },
+    };
+    const config = createConfiguration({ baseServer: new ServerConfiguration(kc.getCurrentCluster()!.server, {}), authMethods: { default: timed as unknown as KubeConfig } });
+    const objects = new KubernetesObjectApi(config);
+    (objects as unknown as { setDefaultNamespace(k: KubeConfig): void }).setDefaultNamespace(kc); // what KubernetesObjectApi.makeApiClient does
     c = {
       kc,
-      core: kc.makeApiClient(CoreV1Api),
-      objects: KubernetesObjectApi.makeApiClient(kc),
+      core: new CoreV1Api(config),
+      objects,
       exec: new Exec(kc),
       defaultNamespace: ctx?.namespace ?? 'default',
       source,
@@ -73,6 +84,7 @@ export function apiErrorMessage(err: unknown): string {
     }
     return `HTTP ${e.code}${msg ? `: ${msg}` : ''}`;
   }
+  if ((err as Error)?.name === 'AbortError') return apiCallsInterrupted() ? 'interrupted' : `no answer from the API server within ${apiTimeoutSeconds()} s (DROVER_K8S_API_TIMEOUT)`;
   return e?.message ?? String(err);
 }
 

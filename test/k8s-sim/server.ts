@@ -6,11 +6,12 @@
 //     [--exec-protocols v4.channel.k8s.io,channel.k8s.io]  (exec subprotocols served; default all, v5 first)
 //     [--external-controllers]  (pods stay Pending until bound via pods/NAME/binding; no sandboxes,
 //      no lease-based NotReady: kube-release's scheduler, kubelet and controller-manager do those)
-// It writes DIR/kubeconfig and then DIR/ready.json; SIGTERM stops every pod and exits.
+// It writes DIR/kubeconfig and then DIR/ready.json; SIGTERM stops every pod and exits. While a
+// file DIR/stall exists it accepts connections and never answers (sim.stall(true)).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -455,6 +456,7 @@ function exitStatus(rc: number, argv: string[]): Obj {
 
 function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
   requestCounts.total++;
+  if (stalled()) return;
   const url = new URL(req.url ?? '/', 'https://sim');
   const t = route(url.pathname);
   if (!authorized(req)) return rejectUpgrade(socket, 401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -521,7 +523,11 @@ function runExec(ws: WebSocket, sb: Sandbox, hostname: string, argv: string[], i
 
 // ---- start and stop ------------------------------------------------------------------------
 
+// the `stall` switch: while ROOT/stall exists, connections are accepted and never answered
+const stalled = (): boolean => existsSync(join(ROOT, 'stall'));
+
 const server = createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
+  if (stalled()) return;
   handle(req, res).catch((err: unknown) => {
     if (err instanceof ApiError) return send(res, err.code, status(err.code, err.reason, err.message, err.details));
     process.stderr.write(`sim: ${(err as Error).stack ?? err}\n`);

@@ -2,7 +2,7 @@
 // on kubectl without stalling the server), and offers kubectl, raw API calls, object creation
 // that waits for pods to run, and a way into a pod's sandbox that bypasses the API (for asserts).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ export interface K8sSim {
   create(obj: Obj): Promise<Obj>;
   /** Run a shell command inside a pod's sandbox directly (nsenter), bypassing the API. */
   podShell(namespace: string, pod: string, command: string, container?: string): RunResult;
+  /** While on, the server accepts connections and never answers them (an API server that hangs). */
+  stall(on: boolean): void;
   /** Request counters since start: { total, exec } (read from the server at stop). */
   pid: number;
   stop(): Promise<void>;
@@ -141,6 +143,10 @@ export function attachK8sSim(root: string, child?: ChildProcess): K8sSim {
         await sleep(20);
       }
       throw new Error(`pod ${obj.metadata?.name} did not run in 12 s`);
+    },
+    stall(on) {
+      if (on) writeFileSync(join(root, 'stall'), '');
+      else rmSync(join(root, 'stall'), { force: true });
     },
     podShell(namespace, pod, command, container) {
       const sb = readSandbox(sandboxDir(namespace, pod, container));

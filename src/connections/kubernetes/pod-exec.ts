@@ -168,7 +168,8 @@ export function podExec(api: PodExecApi, target: PodTarget, argv: string[], opti
         const b = bytes();
         const t = takeExitTrailer(b.stderr, nonce);
         if (t) return settle(() => resolve({ rc: t.rc, stdout: b.stdout, stderr: t.stderr }));
-        const said = status && status.status !== 'Success' ? ` (the API server said: ${status.message ?? status.reason})` : socketError ? ` (${socketError})` : '';
+        const killed = status?.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+        const said = killed ? ` (its shell ended with code ${killed})` : status && status.status !== 'Success' ? ` (${status.reason ?? status.message})` : socketError ? ` (${socketError})` : '';
         return settle(() => reject(new PodExecError(`the command's shell in the pod ended without reporting its exit code${said}`, undefined, false, true)));
       }
       if (status && (closed || finished === 2)) {

@@ -31,7 +31,11 @@ export function statusOf(protocol: string, payload: Buffer): V1Status {
 
 /** A PodExecApi over `ws`, with the kubeconfig's TLS and credentials. */
 export class WsExec implements PodExecApi {
-  constructor(private readonly kc: KubeConfig) {}
+  constructor(
+    private readonly kc: KubeConfig,
+    /** The upgrade must be answered within this (a server that accepts and never answers is cut off). */
+    private readonly handshakeTimeoutMs = 10_000,
+  ) {}
 
   async exec(namespace: string, pod: string, container: string, command: string[], stdout: Writable, stderr: Writable, stdin: Readable | null, tty: boolean, statusCallback: (status: V1Status) => void): Promise<ExecSocket & { readonly protocol: string }> {
     const cluster = this.kc.getCurrentCluster();
@@ -47,7 +51,7 @@ export class WsExec implements PodExecApi {
     const url = `${base}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/exec?${q.toString()}`;
     const opts: Record<string, unknown> = {};
     await this.kc.applyToHTTPSOptions(opts);
-    const ws = new WebSocket(url, EXEC_PROTOCOLS, { ...opts, perMessageDeflate: false });
+    const ws = new WebSocket(url, EXEC_PROTOCOLS, { ...opts, perMessageDeflate: false, handshakeTimeout: this.handshakeTimeoutMs });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -50,8 +50,8 @@ function podsProbe(kube: Kube, spec: ReturnType<typeof podsSpec>): () => Promise
 
 function readyzProbe(kube: Kube): () => Promise<Probe> {
   return async () => {
-    const { Health } = await import('@kubernetes/client-node');
-    const ok = await new Health(kube.client.kc).readyz({});
+    const [{ Health }, { apiCallSignal }] = await Promise.all([import('@kubernetes/client-node'), import('../../kubernetes/api-deadline.js')]);
+    const ok = await new Health(kube.client.kc).readyz({ signal: apiCallSignal() });
     return { done: ok, state: { readyz: ok, server: kube.client.kc.getCurrentCluster()?.server } };
   };
 }
