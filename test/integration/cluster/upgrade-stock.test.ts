@@ -1,0 +1,88 @@
+// drover cluster upgrade with the STOCK 1.6 kubelet: preflight refusals first (a two-minor
+// jump, a wrong-version binary, a NotReady node: exit 5, nothing changed), then in-place
+// proves unsafe on the canary (recreated containers detected, exit 2 naming the node and the
+// containers, the other node untouched) and rollback returns the canary to 1.5.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hubDrover } from './cluster-harness.js';
+import { CP, NODES, containers, createPods, deployedWorld, installedVersions, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+
+let w: UpgradeWorld;
+
+before(async () => {
+  w = await deployedWorld(59, 'upgrade-stock', false);
+  await createPods(w, 2);
+});
+
+after(async () => {
+  await w?.fleet.stop();
+});
+
+/** No host changed: every binary still 1.5.8, no node labelled, no backup taken. */
+function unchanged(): void {
+  assert.deepEqual(Object.values(installedVersions(w)), [...CP, ...NODES].map(() => 'Kubernetes v1.5.8'));
+  for (const [n, s] of Object.entries(nodeStates(w))) assert.equal(s[2], '', `${n} was labelled`);
+  assert.ok(!existsSync(join(w.dir, '.drover-upgrade', 'cluster.local', 'etcd-backups')), 'no backup before preflight passed');
+}
+
+test('preflight refuses a two-minor jump, a wrong-version binary and a NotReady node with exit 5, nothing changed', async () => {
+  const jump = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.7.0']);
+  assert.equal(jump.code, 5, jump.stdout + jump.stderr);
+  assert.match(jump.stderr, /\[version\] v1\.7\.0: v1\.5\.8 -> v1\.7\.0 skips 1 minor\(s\): the skew rules allow one minor at a time \(upgrade to 1\.6 first\)/);
+
+  const wrong = join(w.dir, 'wrong');
+  cpSync(w.releases, wrong, { recursive: true });
+  copyFileSync(join(w.releases, 'v1.5.8', 'kubelet'), join(wrong, 'v1.6.13', 'kubelet'));
+  const bad = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13', '-e', `kube_release_dir=${wrong}`]);
+  assert.equal(bad.code, 5, bad.stdout + bad.stderr);
+  assert.match(bad.stderr, /\[release\] .*wrong\/v1\.6\.13\/kubelet: --version says 'Kubernetes v1\.5\.8', wanted 'Kubernetes v1\.6\.13'/);
+
+  // node2's kubelet stopped and its Ready condition False (what the node controller writes after the grace period)
+  assert.equal(w.fleet.exec('node2', 'systemctl stop kubelet').rc, 0);
+  try {
+    const patch = w.kubectl(['patch', 'node', 'node2', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'False', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } })]);
+    assert.equal(patch.rc, 0, patch.stderr);
+    const notReady = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13']);
+    assert.equal(notReady.code, 5, notReady.stdout + notReady.stderr);
+    assert.match(notReady.stderr, /\[nodes\] node2: is not Ready \(fix it, or pass --allow-not-ready/);
+  } finally {
+    w.fleet.exec('node2', 'systemctl start kubelet');
+  }
+  for (let i = 0; i < 30 && nodeStates(w).node2?.[1] !== 'True'; i++) await sleep(1000);
+  assert.equal(nodeStates(w).node2?.[1], 'True');
+  unchanged();
+});
+
+test('in-place with the stock kubelet: the canary recreates its containers, the run stops with exit 2 naming them, node2 untouched; rollback returns node1 to 1.5', async () => {
+  const before = await containers(w);
+  const res = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13']);
+  assert.equal(res.code, 2, res.stdout.slice(-4000) + res.stderr);
+  const node1Pods = Object.keys(before).filter((k) => before[k]!.node === 'node1');
+  assert.match(res.stderr, /stopped at canary \(in-place\): canary: 1 node\(s\) failed \(allowed 0\)/);
+  assert.match(res.stderr, /node1: recreated \d+ of 3 containers: /);
+  for (const k of node1Pods) assert.ok(res.stderr.includes(`default/${k}`), `${k} named in: ${res.stderr}`);
+  assert.match(res.stdout, /node1\s+node\s+v1\.5\.8 -> v1\.6\.13\s+in-place\s+\S+\s+\d+\s+[1-3]\s+failed/);
+
+  // node2: not touched at all
+  const now = await containers(w);
+  for (const k of Object.keys(before).filter((x) => before[x]!.node === 'node2')) assert.deepEqual(now[k], before[k], `${k} on node2 changed`);
+  const states = nodeStates(w);
+  assert.deepEqual(states.node2, ['v1.5.8', 'True', '']);
+  assert.deepEqual(states.node1, ['v1.6.13', 'True', 'failed']);
+  assert.equal(installedVersions(w).node2, 'Kubernetes v1.5.8');
+
+  // the same command refuses while the canary is marked failed
+  const again = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13']);
+  assert.equal(again.code, 5, again.stdout.slice(-2000) + again.stderr);
+  assert.match(again.stderr, /node1: failed an earlier upgrade \(drover\.io\/upgrade=failed\); roll it back first: drover cluster rollback --node node1/);
+
+  const back = await hubDrover(w.fleet, ['cluster', 'rollback', '-i', w.inv, '--node', 'node1']);
+  assert.equal(back.code, 0, back.stdout.slice(-3000) + back.stderr);
+  assert.match(back.stdout, /ROLLBACK node1 -> v1\.5\.8: ok/);
+  assert.deepEqual(nodeStates(w).node1, ['v1.5.8', 'True', 'rolled-back']);
+  assert.equal(installedVersions(w).node1, 'Kubernetes v1.5.8');
+  assert.doesNotMatch(w.fleet.exec('node1', 'cat /etc/systemd/system/kubelet.service').stdout, /cgroups-per-qos/);
+});
