@@ -39,14 +39,19 @@ export function kubeClient(target: KubeTarget = {}): KubeClient {
   let c = clients.get(key);
   if (!c) {
     const kc = new KubeConfig();
-    kc.loadFromFile(source);
+    try {
+      kc.loadFromFile(source);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new KubeconfigError(`cannot read the kubeconfig ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, 'kubeconfig');
+    }
     if (target.context) {
       if (!kc.getContexts().some((x) => x.name === target.context)) {
-        throw new Error(`context '${target.context}' is not in ${source} (has: ${kc.getContexts().map((x) => x.name).join(', ')})`);
+        throw new KubeconfigError(`context '${target.context}' is not in ${source} (has: ${kc.getContexts().map((x) => x.name).join(', ')})`, 'context');
       }
       kc.setCurrentContext(target.context);
     }
-    if (!kc.getCurrentCluster()) throw new Error(`${source}: no current cluster (set current-context or pass a context)`);
+    if (!kc.getCurrentCluster()) throw new KubeconfigError(`${source}: no current cluster (set current-context or pass a context)`, 'context');
     const ctx = kc.getContextObject(kc.getCurrentContext());
     // every request gets a deadline (and the run's interrupt) through the one hook all API classes call
     const timed = {
@@ -71,9 +76,24 @@ export function kubeClient(target: KubeTarget = {}): KubeClient {
   return c;
 }
 
-/** The Kubernetes API's error as text: status code and the Status message, not a stack of HTML. */
-export function apiErrorMessage(err: unknown): string {
+/** A kubeconfig that cannot be used; `setting` is what to fix (kubeconfig or context). */
+export class KubeconfigError extends Error {
+  constructor(
+    message: string,
+    readonly setting: 'kubeconfig' | 'context',
+  ) {
+    super(message);
+    this.name = 'KubeconfigError';
+  }
+}
+
+/** The Kubernetes API's error as text: status code and the Status message, not a stack of HTML; with the client, 401/403 also name the context and kubeconfig to check. */
+export function apiErrorMessage(err: unknown, client?: KubeClient): string {
   const e = err as { code?: number; body?: unknown; message?: string };
+  if (e && (e.code === 401 || e.code === 403) && client) {
+    const what = e.code === 401 ? 'Unauthorized: the API server did not accept the credentials' : 'Forbidden';
+    return `HTTP ${e.code} ${what} of context '${client.kc.getCurrentContext()}' in ${client.source}${e.code === 403 ? `: ${apiErrorMessage(err)}` : ''}`;
+  }
   if (e && typeof e.code === 'number') {
     let msg = '';
     try {

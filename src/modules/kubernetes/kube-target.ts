@@ -5,6 +5,7 @@ import type { ConfigurationOptions } from '@kubernetes/client-node';
 import { KUBERNETES_SETTINGS } from '../../connections/kubernetes/settings.js';
 import { firstSet, type HostSetting } from '../../connections/host-settings.js';
 import type { KubeClient } from '../../kubernetes/client.js';
+import { ArgError } from '../args.js';
 import type { ArgSpec, ModuleContext } from '../types.js';
 
 /** The connection arguments every kubernetes module accepts (kubernetes.core's names). */
@@ -39,10 +40,18 @@ export function kubeTargetFor(ctx: Pick<ModuleContext, 'args' | 'vars'>): { kube
 /** The shared API client for this task's cluster (loads client-node on first call). */
 export async function kubeFor(ctx: Pick<ModuleContext, 'args' | 'vars'>): Promise<Kube> {
   const [lib, shared] = await Promise.all([import('@kubernetes/client-node'), import('../../kubernetes/client.js')]);
+  let client: KubeClient;
+  try {
+    client = shared.kubeClient(kubeTargetFor(ctx));
+  } catch (err) {
+    // a message naming the argument to fix, not a stack trace
+    if (err instanceof shared.KubeconfigError) throw new ArgError(`${err.setting}: ${err.message}`, err.setting);
+    throw err;
+  }
   return {
-    client: shared.kubeClient(kubeTargetFor(ctx)),
+    client,
     mergePatch: lib.setHeaderOptions('Content-Type', lib.PatchStrategy.MergePatch),
     status: shared.apiStatus,
-    message: shared.apiErrorMessage,
+    message: (err) => shared.apiErrorMessage(err, client),
   };
 }
