@@ -121,6 +121,11 @@ export async function runMaintenance(o: MaintenanceOptions): Promise<number> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    if (o.action === 'stop') {
+      // the record keeps what this run took down (a failed stage may be half down), not what it planned
+      const touched = report.stages.filter((s) => s.id !== 'snapshot' && s.status !== 'not-run').map((s) => s.id as StageName);
+      writeRecord(stateDir, { stopped: [...new Set([...record.stopped, ...touched])], reason, by, at: new Date().toISOString() });
+    }
     if (o.action === 'start') {
       const started = report.stages.filter((s) => s.status === 'done').map((s) => s.id);
       const left = readRecord(stateDir).stopped.filter((s) => !started.includes(s));
