@@ -32,6 +32,7 @@ EXIT CODES
     html: Flags.string({ description: 'also write a self-contained HTML report to this file' }),
     history: Flags.string({ description: 'directory of past JSON reports: mark new failures, keep this one' }),
     webhook: Flags.string({ description: 'POST a JSON summary (counts and failures) to this URL' }),
+    kubeconfig: Flags.string({ description: 'kubeconfig for the cluster checks [default: inventory var inspect_kubeconfig; without one they do not run]' }),
   };
 
   async run(): Promise<void> {
@@ -51,6 +52,7 @@ EXIT CODES
       html: flags.html,
       history: flags.history,
       webhook: flags.webhook,
+      kubeconfig: flags.kubeconfig,
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
       log: (line) => this.log(line),
       logError: (line) => this.logToStderr(line),

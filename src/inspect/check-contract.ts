@@ -47,6 +47,14 @@ export interface HostContext {
   exec(command: string, timeoutMs?: number): Promise<ExecResult>;
 }
 
+/** What a cluster check gets: GETs against the API of the inspection's kubeconfig. */
+export interface ClusterContext {
+  params: Record<string, string>;
+  /** GET a path (`/api/v1/nodes`, `/healthz`): HTTP status and body (JSON parsed when it is JSON). */
+  get(path: string): Promise<{ status: number; body: any }>;
+  now: number;
+}
+
 /** A loaded check, ready to run. */
 export interface CheckPlugin {
   id: string;
@@ -54,8 +62,8 @@ export interface CheckPlugin {
   tags: string[];
   /** Inventory pattern of the hosts it runs on. */
   hosts: string;
-  /** host: judged per host; fleet: values compared across hosts. */
-  scope: 'host' | 'fleet';
+  /** host: judged per host; fleet: values compared across hosts; cluster: run once against the API. */
+  scope: 'host' | 'fleet' | 'cluster';
   severity: Severity;
   remediation?: string;
   rule: Rule;
@@ -66,6 +74,8 @@ export interface CheckPlugin {
   source: string;
   /** Observe on one host. */
   run(ctx: HostContext): Promise<Observation[]>;
+  /** Observe the cluster once (scope cluster). */
+  runCluster?(ctx: ClusterContext): Promise<Observation[]>;
 }
 
 /** A finding in the report: one check on one host (and item). */

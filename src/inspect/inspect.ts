@@ -28,6 +28,7 @@ export interface InspectCommandOptions {
   html?: string;
   history?: string;
   webhook?: string;
+  kubeconfig?: string;
   color: boolean;
   log: (line: string) => void;
   logError: (line: string) => void;
@@ -40,8 +41,14 @@ export async function inspect(o: InspectCommandOptions): Promise<number> {
   const inventory = await loadInventory(o.inventory);
   if (inventory.select('all', o.limit).length === 0) throw new InputError('no hosts to inspect (empty inventory or --limit matched nothing)', { field: '--inventory' });
   const previous = o.history ? previousReport(o.history) : undefined;
-  const run = await runInspection({ inventory, limit: o.limit, extraVars: parseExtraVars(o.extraVars), checks, forks: o.forks, connectTimeoutS: o.connectTimeoutS });
-  const report = buildReport({ hosts: run.hosts, findings: markNew(run.findings, previous) }, checks, started, previous?.startedAt ?? '');
+  const extraVars = parseExtraVars(o.extraVars);
+  const kc = o.kubeconfig ?? extraVars.inspect_kubeconfig ?? inventory.groups.get('all')?.vars.inspect_kubeconfig;
+  const kubeconfig = kc === undefined || kc === null || kc === '' ? undefined : String(kc);
+  const clusterChecks = checks.filter((c) => c.scope === 'cluster');
+  if (clusterChecks.length && !kubeconfig) o.logError(`note: ${clusterChecks.length} cluster check(s) not run: no --kubeconfig (or inventory var inspect_kubeconfig)`);
+  const ran = kubeconfig ? checks : checks.filter((c) => c.scope !== 'cluster');
+  const run = await runInspection({ inventory, limit: o.limit, extraVars, checks: ran, forks: o.forks, connectTimeoutS: o.connectTimeoutS, kubeconfig });
+  const report = buildReport({ hosts: run.hosts, findings: markNew(run.findings, previous) }, ran, started, previous?.startedAt ?? '');
   if (o.json) o.log(JSON.stringify(report));
   else for (const line of renderTable(report, o.color)) o.log(line);
   if (o.html) {

@@ -2,7 +2,7 @@
 // a command, for checks that need more than one command or an API.
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../cli/errors.js';
-import type { CheckPlugin, HostContext, Observation, Severity } from './check-contract.js';
+import type { CheckPlugin, ClusterContext, HostContext, Observation, Severity } from './check-contract.js';
 import { parseRule } from './yaml-check.js';
 
 /** Import a .ts file: only where tsx is installed (development); .js/.mjs modules need nothing. */
@@ -39,13 +39,15 @@ export async function moduleCheck(file: string): Promise<CheckPlugin> {
   if (severity !== 'critical' && severity !== 'warning') bad(`severity must be critical or warning, not '${String(severity)}'`);
   const tags = (d.tags ?? []) as unknown[];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) bad("'tags' must be a list of strings");
-  const run = d.run as (ctx: HostContext) => Promise<Observation[]>;
+  const run = d.run as (ctx: HostContext | ClusterContext) => Promise<Observation[]>;
+  const scope = d.scope ?? 'host';
+  if (scope !== 'host' && scope !== 'cluster') bad(`a module check's scope is host or cluster, not '${String(scope)}'`);
   return {
     id: d.id as string,
     description: typeof d.description === 'string' ? d.description : (d.id as string),
     tags: [...new Set([...(tags as string[]), d.id as string])],
     hosts: typeof d.hosts === 'string' ? d.hosts : 'all',
-    scope: 'host',
+    scope: scope as 'host' | 'cluster',
     severity,
     remediation: typeof d.remediation === 'string' ? d.remediation : undefined,
     rule: parseRule(d.rule ?? { max: {} }, file),
@@ -53,5 +55,6 @@ export async function moduleCheck(file: string): Promise<CheckPlugin> {
     timeoutS: typeof d.timeout === 'number' ? d.timeout : 30,
     source: file,
     run: (ctx) => run(ctx),
+    runCluster: scope === 'cluster' ? (ctx) => run(ctx) : undefined,
   };
 }

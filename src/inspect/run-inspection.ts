@@ -22,7 +22,12 @@ export interface InspectOptions {
   checks: CheckPlugin[];
   forks: number;
   connectTimeoutS: number;
+  /** Kubeconfig for the cluster checks (they do not run without one). */
+  kubeconfig?: string;
 }
+
+/** The pseudo-host of findings about the cluster as a whole. */
+export const CLUSTER_HOST = 'cluster';
 
 /** Raw result of one check on one host, before fleet checks are judged. */
 interface HostRun {
@@ -57,7 +62,7 @@ async function inspectHost(host: string, opts: InspectOptions, pool: ConnectionP
   }
   run.findings.push({ check: REACHABLE_CHECK, host, status: 'ok', message: `reachable over ${conn.transport}` });
   for (const check of opts.checks) {
-    if (!targets.get(check.id)!.has(host)) continue;
+    if (check.scope === 'cluster' || !targets.get(check.id)!.has(host)) continue;
     const ov = hostOverride(check, host, vars);
     let obs: Observation[];
     try {
@@ -96,5 +101,27 @@ export async function runInspection(opts: InspectOptions): Promise<{ hosts: stri
       findings.push({ check: check.id, host, status: v.status, value: values.get(host), message: v.message, remediation: v.status === 'ok' ? undefined : check.remediation });
     }
   }
+  findings.push(...(await inspectCluster(opts)));
   return { hosts, findings };
+}
+
+/** Run the cluster checks once against the kubeconfig's API; an API that cannot be reached fails each check. */
+async function inspectCluster(opts: InspectOptions): Promise<Finding[]> {
+  const checks = opts.checks.filter((c) => c.scope === 'cluster' && c.runCluster);
+  if (!checks.length || !opts.kubeconfig) return [];
+  const { kubeGetter } = await import('./kube-get.js');
+  const get = await kubeGetter(opts.kubeconfig);
+  const vars = { ...(opts.inventory.groups.get('all')?.vars ?? {}), ...opts.extraVars };
+  const out: Finding[] = [];
+  for (const check of checks) {
+    const ov = hostOverride(check, CLUSTER_HOST, vars);
+    let obs: Observation[];
+    try {
+      obs = await withTimeout(check.runCluster!({ params: ov.params, get, now: Date.now() }), (check.timeoutS + 5) * 1000, `check ${check.id}`);
+    } catch (err) {
+      obs = [{ value: '', status: 'critical', message: `cannot ask the API: ${(err as Error).message}` }];
+    }
+    for (const ob of obs) out.push(judged(check, CLUSTER_HOST, ob, ov));
+  }
+  return out;
 }
