@@ -6,8 +6,8 @@ import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiErrorMessage, apiStatus, kubeClient, type KubeClient } from '../kubernetes/client.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
-import { podWriteCommand, readScript, tarOneFile, untarOneFile } from './kubernetes/pod-files.js';
-import { PodExecError, podExec, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
+import { podWriteCommand, readScript, tarOneFileParts, untarOneFile } from './kubernetes/pod-files.js';
+import { PodExecError, podExec, stdinLength, type ExecSocket, type PodTarget, type RawExecResult } from './kubernetes/pod-exec.js';
 import { defaultContainerOf } from '../kubernetes/default-container.js';
 import { framedScript, newNonce } from './kubernetes/pod-framing.js';
 import { WsExec } from './kubernetes/ws-exec.js';
@@ -68,7 +68,7 @@ export class KubernetesConnection implements Connection {
   }
 
   /** Run one sh script in the pod as bytes; retries an exec stream that could not open. */
-  private async run(script: string, options: { stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal; onStderr?: (chunk: Buffer) => void; onStop?: () => Promise<void> } = {}): Promise<RawExecResult> {
+  private async run(script: string, options: { stdin?: Buffer | readonly Buffer[]; timeoutMs?: number; signal?: AbortSignal; onStderr?: (chunk: Buffer) => void; onStop?: () => Promise<void> } = {}): Promise<RawExecResult> {
     await this.connect();
     const o = this.options!;
     // kubectl names the container itself (annotation, else the first): a server left to pick might pick a sidecar
@@ -80,7 +80,7 @@ export class KubernetesConnection implements Connection {
     for (let attempt = 0; ; attempt++) {
       try {
         const nonce = newNonce();
-        return await podExec(this.wsExec!, this.target!, ['/bin/sh', '-c', framedScript(script, options.stdin?.length, nonce)], {
+        return await podExec(this.wsExec!, this.target!, ['/bin/sh', '-c', framedScript(script, options.stdin === undefined ? undefined : stdinLength(options.stdin), nonce)], {
           nonce,
           stdin: options.stdin,
           timeoutMs: options.timeoutMs ?? (o.execTimeoutMs || undefined),
@@ -180,7 +180,7 @@ export class KubernetesConnection implements Connection {
     const become = await this.effectiveBecome(options.become);
     const cd = options.cwd ? `cd ${quote(options.cwd)} && ` : '';
     const { command: script, stdinPrefix } = wrapBecome(inProcessGroup(`${envPrefix(options.env)}${cd}${command}`), become);
-    const stdin = options.stdin !== undefined || stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')]) : undefined;
+    const stdin = options.stdin !== undefined || stdinPrefix ? [Buffer.from(stdinPrefix), Buffer.from(options.stdin ?? '')] : undefined;
     // closing the exec stream leaves the command running in the pod: a second exec kills its group
     const group = new GroupWatch(async (pgid) => {
       const kill = wrapBecome(killGroupsScript([pgid]), become);
@@ -205,12 +205,13 @@ export class KubernetesConnection implements Connection {
     if (become) {
       // the become user's shell writes the bytes from stdin into a 0600 temp file: nothing staged in /tmp
       const { command, stdinPrefix } = wrapBecome(writeAndReplaceScript(remotePath, tmp, attrs), become);
-      const r = await this.run(command, { stdin: Buffer.concat([Buffer.from(stdinPrefix), content]) });
+      const r = await this.run(command, { stdin: [Buffer.from(stdinPrefix), content] });
       if (r.rc !== 0) throw new Error(`could not write ${remotePath} as ${become.user}: ${stripSudoPrompt(r.stderr.toString('utf8')).trim()}`);
       return;
     }
     const { hasTar } = await this.podFacts();
-    const stdin = hasTar ? await tarOneFile(posix.basename(tmp), content, 0o600) : content;
+    // the archive's parts reference content: no copy of the file per pod
+    const stdin = hasTar ? await tarOneFileParts(posix.basename(tmp), content, 0o600) : content;
     const r = await this.run(writeAndReplaceScript(remotePath, tmp, attrs, podWriteCommand(tmp, hasTar)), { stdin });
     if (r.rc !== 0) throw new Error(`could not write ${remotePath}: ${r.stderr.toString('utf8').trim()}`);
   }

@@ -38,8 +38,8 @@ export interface PodExecApi {
 }
 
 export interface RawExecOptions {
-  /** Streamed to the command, then stdin is closed ([255, 0] on v5). */
-  stdin?: Buffer;
+  /** Streamed to the command (parts in order, never concatenated), then stdin is closed ([255, 0] on v5). */
+  stdin?: Buffer | readonly Buffer[];
   timeoutMs?: number;
   signal?: AbortSignal;
   /** How long opening the WebSocket may take. */
@@ -108,9 +108,15 @@ export function openError(err: unknown): PodExecError {
   return new PodExecError(code && !message.includes(code) ? `${code}: ${message}` : message, undefined, code !== undefined && RETRYABLE_CODES.has(code));
 }
 
-function chunked(data: Buffer): Readable {
+/** Bytes in stdin parts. */
+export function stdinLength(data: Buffer | readonly Buffer[]): number {
+  return Buffer.isBuffer(data) ? data.length : data.reduce((n, b) => n + b.length, 0);
+}
+
+function chunked(data: Buffer | readonly Buffer[]): Readable {
+  const parts = Buffer.isBuffer(data) ? [data] : data;
   function* slices(): Generator<Buffer> {
-    for (let i = 0; i < data.length; i += STDIN_CHUNK) yield data.subarray(i, i + STDIN_CHUNK);
+    for (const part of parts) for (let i = 0; i < part.length; i += STDIN_CHUNK) yield part.subarray(i, i + STDIN_CHUNK);
   }
   return Readable.from(slices(), { objectMode: false });
 }

@@ -97,10 +97,10 @@ function pumpStdin(ws: WebSocket, stdin: Readable, protocol: string): void {
     chunk.copy(frame, 1);
     ws.send(frame);
     // a slow pod must not make the whole payload sit in this process's memory
-    if (ws.bufferedAmount > 4 * 1024 * 1024) {
+    if (ws.bufferedAmount > 1024 * 1024) {
       stdin.pause();
       const wait = setInterval(() => {
-        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount < 1024 * 1024) {
+        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount < 256 * 1024) {
           clearInterval(wait);
           stdin.resume();
         }

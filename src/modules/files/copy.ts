@@ -7,6 +7,7 @@ import { normalizeMode, statPath } from '../remote/file-state.js';
 import { writeContent } from '../remote/write-content.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../types.js';
 import { ANSIBLE_MANAGED } from '../../templating/lookups/template.js';
+import { readSharedLocalFile } from './shared-local-file.js';
 
 const ATTRS = {
   mode: { type: 'raw' },
@@ -36,7 +37,7 @@ async function copyDir(ctx: ModuleContext, local: string, dest: string): Promise
       else {
         const vault = vaultRefusal(ctx, p);
         if (vault) throw new Error(vault);
-        const r = await writeContent(ctx, { ...ctx.args, mode: localMode(ctx.args.mode, p), follow: Boolean(ctx.args.follow), dest: posix.join(target, name), content: readFileSync(p) });
+        const r = await writeContent(ctx, { ...ctx.args, mode: localMode(ctx.args.mode, p), follow: Boolean(ctx.args.follow), dest: posix.join(target, name), content: readSharedLocalFile(p) });
         if (r.failed) throw new Error(String(r.msg));
         changed ||= r.changed;
       }
@@ -112,7 +113,7 @@ export const copyModule: ModuleDef = {
     }
     const vault = vaultRefusal(ctx, local);
     if (vault) return { changed: false, failed: true, msg: vault };
-    return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest, content: readFileSync(local), nameIfDir: basename(local) });
+    return writeContent(ctx, { ...a, mode: localMode(a.mode, local), follow: Boolean(a.follow), dest, content: readSharedLocalFile(local), nameIfDir: basename(local) });
   },
 };
 

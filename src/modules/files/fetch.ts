@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { writeAtomic } from '../../connections/local.js';
-import { sha1 } from '../remote/file-state.js';
+import { sha1, statPath } from '../remote/file-state.js';
 import type { ModuleDef } from '../types.js';
 
 /**
@@ -41,6 +41,12 @@ export const fetchModule: ModuleDef = {
     const destArg = String(ctx.args.dest);
     const dest = localDest(destArg, ctx.host, src, Boolean(ctx.args.flat));
     if (typeof dest !== 'string') return { changed: false, failed: true, file: src, msg: dest.error };
+    // an unchanged file is not transferred at all: the remote sha1sum against the local copy's
+    if (existsSync(dest)) {
+      const local = sha1(readFileSync(dest));
+      const st = await statPath(ctx, src, true, true).catch(() => undefined);
+      if (st?.exists && st.type === 'file' && st.checksum === local) return { changed: false, checksum: local, dest, file: src, remote_checksum: local };
+    }
     let data: Buffer;
     try {
       data = await ctx.conn.get(src, { become: ctx.become });
