@@ -85,7 +85,7 @@ function dirWith(files: Record<string, string>): string {
 
 test('loader: built-ins load; a user check with the same id replaces it; --only/--skip by tag or id', async () => {
   const builtin = await loadChecks([]);
-  for (const id of ['disk-use', 'inode-use', 'memory-use', 'load-per-core', 'clock-offset', 'zombie-processes', 'open-files', 'kernel-version', 'certificates']) assert.ok(builtin.some((c) => c.id === id), id);
+  for (const id of ['disk-use', 'inode-use', 'memory-use', 'load-per-core', 'clock-offset', 'zombie-processes', 'open-files', 'kernel-version', 'certificates', 'etcd-member', 'apiserver-healthz', 'leader-locks', 'nodes-ready', 'version-skew', 'pods-restarting', 'pods-pending']) assert.ok(builtin.some((c) => c.id === id), id);
   const dir = dirWith({ 'disk.yml': 'id: disk-use\ncommand: echo 1\nrule: {max: {critical: 0}}\ntags: [mine]\n' });
   const all = await loadChecks([dir]);
   assert.equal(all.find((c) => c.id === 'disk-use')!.source, join(dir, 'disk.yml'));
