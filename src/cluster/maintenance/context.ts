@@ -4,9 +4,12 @@ import type { ClusterConfig } from '../cluster-config.js';
 import type { HostExec } from '../verify.js';
 import type { AdminTls, ContainerFact } from './probes.js';
 
-/** The stages, in stop order; start runs them in reverse. */
+/** The stages, in stop order. */
 export const STAGE_ORDER = ['entrances', 'apiservers', 'control-plane', 'nodes', 'etcd'] as const;
 export type StageName = (typeof STAGE_ORDER)[number];
+
+/** Start order: not a plain reverse, since apiservers come back before the kubelets need them. */
+export const START_ORDER: readonly StageName[] = ['etcd', 'apiservers', 'nodes', 'control-plane', 'entrances'];
 
 /** Shared state of one maintenance run. */
 export interface MaintenanceContext {

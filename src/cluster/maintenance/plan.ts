@@ -2,7 +2,7 @@
 // order, each running its playbook and proven by its gate.
 import type { Plan, Stage } from '../../runbook/plan.js';
 import { gateResult } from '../../runbook/plan.js';
-import { STAGE_ORDER, type MaintenanceContext, type StageName } from './context.js';
+import { STAGE_ORDER, START_ORDER, type MaintenanceContext, type StageName } from './context.js';
 import { snapshotContainers } from './container-check.js';
 import { START_GATE_TEXT, startGate } from './start-gates.js';
 import { STOP_GATE_TEXT, stopGate } from './stop-gates.js';
@@ -17,8 +17,7 @@ const TITLES: Record<StageName, string> = {
 
 /** Which stages a run covers: the optional ones only when asked (or, for start, left stopped). */
 export function selectStages(action: 'stop' | 'start', opts: { apiservers: boolean; etcd: boolean; from?: StageName; to?: StageName }): StageName[] {
-  let list = STAGE_ORDER.filter((s) => (s !== 'apiservers' || opts.apiservers) && (s !== 'etcd' || opts.etcd));
-  if (action === 'start') list = [...list].reverse();
+  const list = (action === 'stop' ? STAGE_ORDER : START_ORDER).filter((s) => (s !== 'apiservers' || opts.apiservers) && (s !== 'etcd' || opts.etcd));
   const from = opts.from ? list.indexOf(opts.from) : 0;
   const to = opts.to ? list.indexOf(opts.to) : list.length - 1;
   if (from < 0 || to < 0) throw new Error(`--from/--to: ${from < 0 ? opts.from : opts.to} is not a stage of this run (${list.join(', ')})`);
@@ -54,8 +53,8 @@ export function maintenancePlan(action: 'stop' | 'start', stages: StageName[], c
             c.stageStartedAt = Date.now();
             await c.runStagePlaybook(action, s);
           },
-          // a stop gate holds at once or soon; a start gate waits for heartbeats and elections
-          gate: { describe: text[s], check: async (c) => gateResult(await check(c, s)), timeoutMs: action === 'stop' ? 30_000 : gateTimeoutMs, intervalMs: 1000 },
+          // a stop gate holds at once or soon; heartbeats and elections get longer than a read
+          gate: { describe: text[s], check: async (c) => gateResult(await check(c, s)), timeoutMs: action === 'stop' ? 30_000 : s === 'nodes' || s === 'control-plane' ? gateTimeoutMs : 45_000, intervalMs: 1000 },
         }),
       ),
     ],
