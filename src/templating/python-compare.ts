@@ -56,6 +56,8 @@ function order(op: string, a: unknown, b: unknown): number {
 
 /** Python's `a <op> b` for one comparison operator (==, !=, <, <=, >, >=). */
 export function templateCompare(op: string, a: unknown, b: unknown): boolean {
+  if (op === 'in') return pyIn(a, b);
+  if (op === 'notin') return !pyIn(a, b);
   if (op === '==' || op === '===') return pyEq(a, b);
   if (op === '!=' || op === '!==') return !pyEq(a, b);
   const c = order(op, defined(a), defined(b));

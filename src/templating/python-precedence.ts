@@ -29,6 +29,31 @@ export function installPythonPrecedence(nunjucksModule: any): void {
   proto.parseMath2 = function (this: any) {
     return binary(this, MATH2, lexer.TOKEN_OPERATOR, this.parsePow);
   };
+  // Jinja's parse_compare: `in` and `not in` chain with the other comparisons
+  // (`'a' in l < 'b'` is ('a' in l) and (l < 'b')); nunjucks parsed `in` on its own level
+  const COMPARE = new Set(['==', '===', '!=', '!==', '<', '>', '<=', '>=']);
+  proto.parseCompare = function (this: any) {
+    const expr = this.parseConcat();
+    const ops: any[] = [];
+    for (;;) {
+      const tok = this.nextToken();
+      if (!tok) break;
+      if (tok.type !== lexer.TOKEN_STRING && COMPARE.has(tok.value)) ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseConcat(), tok.value));
+      else if (tok.type === lexer.TOKEN_SYMBOL && tok.value === 'in') ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseConcat(), 'in'));
+      else if (tok.type === lexer.TOKEN_SYMBOL && tok.value === 'not') {
+        // `not` right after an operand can only start `not in`
+        if (!this.skipSymbol('in')) this.fail("expected token 'in' after 'not'", tok.lineno, tok.colno);
+        ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseConcat(), 'notin'));
+      } else {
+        this.pushToken(tok);
+        break;
+      }
+    }
+    return ops.length ? new nodes.Compare(ops[0].lineno, ops[0].colno, expr, ops) : expr;
+  };
+  proto.parseIn = function (this: any) {
+    return this.parseIs();
+  };
   // Jinja's parse_condexpr: the else branch is itself a conditional (`a if x else b if y else c`)
   proto.parseInlineIf = function (this: any) {
     let node = this.parseOr();

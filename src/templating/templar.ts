@@ -13,6 +13,7 @@ import { installIfCondition } from './if-condition.js';
 import { installForIterable } from './for-iterable.js';
 import { installForScope } from './for-scope.js';
 import { installPythonAssignments } from './python-assignments.js';
+import { installMacroArguments } from './macro-arguments.js';
 import { installLoopVariables } from './loop-variables.js';
 import { withKeywords } from './keyword-arguments.js';
 import { callLookup } from './lookups/call-lookup.js';
@@ -101,6 +102,7 @@ function patchRuntime(): void {
   installForIterable(nunjucks);
   installForScope(nunjucks);
   installPythonAssignments(nunjucks);
+  installMacroArguments(nunjucks);
   installLoopVariables(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);

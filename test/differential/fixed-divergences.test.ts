@@ -329,3 +329,9 @@ test("comment in every style, str.partition/rpartition/encode, and the template 
   const templates = ['{% for x in nums -%}\n{{ x }}\n{%- endfor %}\n', '  {% for x in nums %}\n  {{ x }}\n  {% endfor %}\n', 'line1\n{# comment #}\nline2\n', 'a\r\nb\r\n', 'x={{ n }}\r\n', '{%+ if true %}x{% endif %}', '{% raw -%}  {{ x }}  {%- endraw %}'];
   assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(templates, ['text'])], []);
 });
+
+test("in and not in chain with the other comparisons (not 'x' in l < 'y'); a macro parameter not passed is undefined (an error when printed, default() works)", () => {
+  const exprs = ["{{ not 'x y' in [''] < 'x y' != None }}", "{{ empty not in s <= '1' ** 1 }}", "{{ 'a' not in l }}", "{{ 1 in [1] and 2 not in [1] }}"];
+  const templates = ['{% macro m(a) %}{{ a }}{% endmacro %}{{ m() }}', "{% macro m(a) %}{{ a | default('d') }}{% endmacro %}{{ m() }}", '{% macro m(a, b=2) %}{{ a }}{{ b }}{% endmacro %}{{ m(1) }}', '{% for x in nums if x not in [2] %}{{ x }}{% endfor %}'];
+  assert.deepEqual([...divergencesFrom(exprs, ['value', 'text']), ...divergencesFrom(templates, ['text'])], []);
+});
