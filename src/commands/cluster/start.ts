@@ -1,4 +1,4 @@
-// drover cluster start: the reverse of cluster stop, each stage verified before the next.
+// drover cluster start: cluster stop undone in a safe order, each stage verified before the next.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { connectionDefaults } from '../../cli/connection-flags.js';
@@ -9,7 +9,7 @@ import { MAINTENANCE_EXIT_HELP, maintenanceFlags } from './stop.js';
 const STAGES = ['etcd', 'apiservers', 'nodes', 'control-plane', 'entrances'];
 
 export default class ClusterStart extends BaseCommand {
-  static override summary = 'Start a cluster after maintenance, in reverse, each stage verified';
+  static override summary = 'Start a cluster after maintenance: etcd, apiservers, kubelets, controller-manager + scheduler, entrances, each verified';
   static override description = `Stages, in order: (etcd: same leader everywhere) → (apiservers: a real API read) →
 kubelets + kube-proxy (every node Ready by a fresh heartbeat, containers unchanged) →
 controller-manager + scheduler (leaders renewing) → entrances (a real read through them).
