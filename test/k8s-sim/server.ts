@@ -20,6 +20,7 @@ import { makeServerPki } from './pki.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, findResource, groupList, resourceList, toTable, RESOURCES, type ResourceType } from './resources.js';
 import { matches, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { checkEviction, checkFieldSelector, checkForbidden, checkTypes, normalizeQuantities, page } from './refusals.js';
 import { containerEnv, execArgv, startSandbox, stopSandbox, type Sandbox } from './sandbox.js';
 import { ApiError, Store, type WatchEvent } from './store.js';
 
@@ -233,18 +234,26 @@ function selected(t: Target, url: URL): Obj[] {
   } catch (e) {
     throw new ApiError(400, 'BadRequest', (e as Error).message);
   }
+  checkFieldSelector(t.r.plural, url.searchParams.get('fieldSelector') ?? '', `${apiVersionOf(t.r)}, Resource=${t.r.plural}`);
   return store.list(t.r, t.namespace).filter((o) => matches(o, labels, fields));
 }
 
-function listResponse(t: Target, items: Obj[], req: IncomingMessage, url: URL): Obj {
+function listResponse(t: Target, all: Obj[], req: IncomingMessage, url: URL): Obj {
   const rv = String(store.rv);
-  if (wantsTable(req)) return toTable(t.r, items, rv, url.searchParams.get('includeObject'));
-  return { kind: `${t.r.kind}List`, apiVersion: apiVersionOf(t.r), metadata: { resourceVersion: rv }, items };
+  // limit/continue paging, as the apiserver serves `kubectl get --chunk-size` and client lists
+  const { items, continue: next, remainingItemCount } = page(all, url.searchParams.get('limit'), url.searchParams.get('continue'), rv);
+  const paging = next ? { continue: next, remainingItemCount } : {};
+  if (wantsTable(req)) {
+    const table = toTable(t.r, items, rv, url.searchParams.get('includeObject'));
+    return { ...table, metadata: { ...table.metadata, ...paging } };
+  }
+  return { kind: `${t.r.kind}List`, apiVersion: apiVersionOf(t.r), metadata: { resourceVersion: rv, ...paging }, items };
 }
 
 function watch(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const labels = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
   const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? '');
+  checkFieldSelector(t.r.plural, url.searchParams.get('fieldSelector') ?? '', `${apiVersionOf(t.r)}, Resource=${t.r.plural}`);
   const table = wantsTable(req);
   const rvParam = url.searchParams.get('resourceVersion');
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
@@ -290,7 +299,7 @@ async function patched(req: IncomingMessage, cur: Obj, text: string): Promise<Ob
 async function evict(t: Target, text: string): Promise<Obj> {
   const pod = store.get(PODS, t.namespace, t.name!);
   if (!pod) throw new ApiError(404, 'NotFound', `pods "${t.name}" not found`, { name: t.name, kind: 'pods' });
-  parseBody(text);
+  checkEviction(parseBody(text), t.name!);
   const refuse = Number(pod.metadata.annotations?.['sim.drover.dev/evict-429'] ?? 0);
   const done = evictionRefusals.get(pod.metadata.uid) ?? 0;
   if (done < refuse) {
@@ -331,8 +340,15 @@ async function removeObject(t: Target): Promise<Obj> {
   return gone;
 }
 
+/** The RBAC verb of a request. */
+function verbOf(method: string, t: Target, url: URL): string {
+  if (method === 'GET') return t.name ? 'get' : /^(true|1)$/.test(url.searchParams.get('watch') ?? '') ? 'watch' : 'list';
+  return ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: t.name ? 'delete' : 'deletecollection' } as Record<string, string>)[method] ?? method.toLowerCase();
+}
+
 async function handleResource(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
+  checkForbidden(ROOT, verbOf(method, t, url), t.sub ? `${t.r.plural}/${t.sub}` : t.r.plural, t.namespace);
   if (t.sub === 'exec' || t.sub === 'attach') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
   if (t.sub && !['status', 'eviction', 'binding'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
   if (!t.name) {
@@ -344,6 +360,8 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       requireNamespace(t);
       const input = parseBody(await body(req));
       if (input.kind && input.kind !== t.r.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${input.apiVersion}) does not match the expected API version (${apiVersionOf(t.r)}) or kind ${input.kind} is not ${t.r.kind}`);
+      checkTypes(t.r.kind, input);
+      normalizeQuantities(input);
       if (t.r === PODS) {
         validatePod(input);
         input.spec = { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', ...input.spec };
@@ -383,6 +401,8 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (!cur) throw notFound();
       const next = parseBody(await body(req));
       const merged = t.sub === 'status' ? { ...cur, status: next.status } : { ...next, status: next.status ?? cur.status };
+      checkTypes(t.r.kind, merged);
+      normalizeQuantities(merged);
       if (dryRun) return send(res, 200, merged);
       return send(res, 200, store.update(t.r, t.namespace, t.name, merged, next.metadata?.resourceVersion));
     }
@@ -390,6 +410,11 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (!cur) throw notFound();
       const next = await patched(req, cur, await body(req));
       const result = t.sub === 'status' ? { ...cur, status: next.status } : next;
+      checkTypes(t.r.kind, result);
+      normalizeQuantities(result);
+      // a patch that names a resourceVersion is a precondition, as on a real server
+      const asked = result.metadata?.resourceVersion;
+      if (asked && asked !== cur.metadata.resourceVersion) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.r.plural} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: t.name, kind: t.r.plural });
       if (dryRun) return send(res, 200, result);
       if (JSON.stringify(result) === JSON.stringify(cur)) return send(res, 200, cur); // no-op patches keep the resourceVersion
       return send(res, 200, store.update(t.r, t.namespace, t.name, result));

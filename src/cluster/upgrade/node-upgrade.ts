@@ -86,7 +86,7 @@ export async function upgradeNodeGroup(ctx: NodeGroupContext, g: NodeGroup, sign
         await markNode(ctx.tls, ctx.via, a.node, { 'drover.io/upgrade': problem ? 'failed' : 'done' });
         if (problem) failures.push(`${a.node}: ${problem}`);
         const kept = c.strategy === 'in-place' ? cmp.kept.length : 0;
-        const detail = problem || (c.strategy === 'drain' ? `${a.before.length} containers' pods evicted and rescheduled` : `${kept} containers kept`);
+        const detail = problem || (c.strategy === 'drain' ? `drained: the pods of ${a.before.length} containers evicted, node uncordoned` : `${kept} containers kept`);
         ctx.row({ host: a.node, role: 'node', strategy: c.strategy, from: a.from, to: c.to, durationMs: Date.now() - a.started, kept, recreated: cmp.recreated.map(describeRecreated), result: problem ? 'failed' : 'ok', detail });
       }),
     );

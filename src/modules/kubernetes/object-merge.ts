@@ -1,6 +1,8 @@
 // What a JSON merge patch (RFC 7386) would do to an object, so that k8s can tell whether a
 // manifest is already applied and predict the result in check mode without a dry-run call.
 
+import { sameQuantity } from '../../kubernetes/quantity.js';
+
 type Json = unknown;
 
 function isObject(v: Json): v is Record<string, Json> {
@@ -16,7 +18,8 @@ export function isSubset(want: Json, have: Json): boolean {
   if (want === null) return have === undefined || have === null;
   if (Array.isArray(want)) return Array.isArray(have) && have.length === want.length && want.every((w, i) => isSubset(w, have[i]));
   if (isObject(want)) return isObject(have) && Object.entries(want).every(([k, w]) => isSubset(w, have[k]));
-  return want === have;
+  // the server stores quantities canonically (`cpu: 0.5` comes back as "500m"): same value, same field
+  return want === have || (typeof have === 'string' && typeof want !== 'boolean' && sameQuantity(want, have));
 }
 
 /** `target` after the merge patch `patch` (RFC 7386: null deletes, objects merge, anything else replaces). */
