@@ -6,7 +6,8 @@ export default class Inspect extends BaseCommand {
   static override summary = 'Inspect the fleet with pluggable checks; failures in red, warnings in yellow';
   static override description = `Runs the built-in checks (playbooks/inspect/checks in the package: disk and inode use, memory,
 load per core, clock offset against this machine, zombies, open files, kernel spread,
-certificate expiry) and every check in --checks DIR (YAML or .mjs/.js/.ts modules; same id
+certificate expiry; etcd members on group etcd; with a kubeconfig the cluster checks: apiserver
+/healthz, leader locks, nodes Ready, version skew, pods restarting or Pending) and every check in --checks DIR (YAML or .mjs/.js/.ts modules; same id
 replaces a built-in) over one pooled connection per host, hosts in parallel. Thresholds and
 params per group: inventory var inspect_overrides: {CHECK_ID: {warning: N, critical: N, PARAM: V}}.
 An unreachable host is a critical finding.
