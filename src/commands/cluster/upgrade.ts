@@ -20,7 +20,7 @@ EXIT CODES
   0   every stage proven
   2   a stage failed: a control-plane gate, the canary, or more batch failures than --max-failures
   5   invalid input or a preflight refusal (including a failed backup); nothing was changed
-  99  interrupted`;
+An interrupted or killed run is continued by running the same command again.`;
 
   static override examples = [
     '<%= config.bin %> cluster upgrade -i inventory/cluster.yml --to v1.6.13 --plan',
