@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
-import { BIN } from '../../helpers/cli.js';
+import { BIN, jsonSummary } from '../../helpers/cli.js';
 import { hubDrover } from './cluster-harness.js';
 import { deployedWorld, type World } from './maintenance-harness.js';
 
@@ -77,4 +77,10 @@ test('after an operator\'s cluster stop, the guard starts nothing', async () => 
   const start = await hubDrover(world.fleet, ['cluster', 'start', '-i', world.inventory, '--yes']);
   assert.equal(start.code, 0, start.stdout.slice(-3000) + start.stderr);
   assert.deepEqual(controlPlaneRunning(), [true, true, true, true, true, true]);
+});
+
+test('the deploy with the entrance role converges: a rerun after the maintenance changes nothing', async () => {
+  const res = await hubDrover(world.fleet, ['cluster', 'deploy', '-i', world.inventory, '--json']);
+  assert.equal(res.code, 0, res.stdout.slice(-3000) + res.stderr);
+  for (const [h, s] of Object.entries(jsonSummary(res.stdout).stats)) assert.equal(s.changed, 0, `${h} changed on the rerun`);
 });
