@@ -1,10 +1,15 @@
 // The `local` connection: commands run on the controller itself through /bin/sh (execa).
+import { createReadStream } from 'node:fs';
 import { lstat, open, readFile, rename, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
 import { stripSudoPrompt, wrapBecome } from './become.js';
 import { numericIds, putAttrs, tempBeside, writeAndReplaceScript } from './replace-file.js';
 import { quote } from './shell-quote.js';
+import { commandInput, commandOutput, stderrTail, type RunningCommand } from './stream-command.js';
 import type { BecomeOptions, Connection, ConnectionFactory, ExecOptions, ExecResult, HostVars, PutOptions } from './types.js';
 
 const ME = userInfo().username;
@@ -92,7 +97,45 @@ export class LocalConnection implements Connection {
     return readFile(remotePath);
   }
 
+  /** A file as a stream: read directly, or `cat` as the become user. */
+  async getStream(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Readable> {
+    const become = effectiveBecome(options.become);
+    if (!become) {
+      const s = createReadStream(remotePath, { highWaterMark: 1 << 20 });
+      // a missing file is an error here rather than on the stream
+      await once(s, 'open').catch((err: Error) => {
+        throw new Error(`could not read ${remotePath}: ${err.message}`);
+      });
+      return s;
+    }
+    const { command, stdinPrefix } = wrapBecome(`cat ${quote(remotePath)}`, become);
+    return commandOutput(spawnCommand(command), stdinPrefix, `could not read ${remotePath}`);
+  }
+
+  /** put from a stream: written chunk by chunk to the temp file (or fed to the put script as the become user). */
+  async putStream(source: Readable, remotePath: string, options: PutOptions = {}): Promise<void> {
+    const become = effectiveBecome(options.become);
+    const attrs = putAttrs(options);
+    if (become || !numericIds(attrs)) {
+      const { command, stdinPrefix } = wrapBecome(writeAndReplaceScript(remotePath, tempBeside(remotePath), attrs), become);
+      return commandInput(spawnCommand(command), stdinPrefix, source, `could not write ${remotePath}${become ? ` as ${become.user}` : ''}`);
+    }
+    await writeAtomic(remotePath, source, attrs.mode, { uid: idOf(attrs.owner), gid: idOf(attrs.group) });
+  }
+
   async close(): Promise<void> {}
+}
+
+/** sh -c COMMAND with piped stdin/stdout, as a RunningCommand. */
+function spawnCommand(command: string): RunningCommand {
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const tail = stderrTail(child.stderr);
+  const ended = new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    child.once('error', reject);
+    // 'close' comes after stdout and stderr have ended
+    child.once('close', (code) => resolve({ code, stderr: tail() }));
+  });
+  return { stdin: child.stdin, stdout: child.stdout, ended, kill: () => child.kill('SIGTERM') };
 }
 
 function idOf(v: string | undefined): number | undefined {
@@ -114,12 +157,13 @@ function currentUmask(): number {
  * rules of replace-file.ts: a 0600 temp file (O_EXCL) gets the final owner, group and mode
  * (the replaced regular file's unless given; 0666 minus the umask for a new one) before the rename.
  */
-export async function writeAtomic(path: string, content: Buffer, mode?: number, ids: { uid?: number; gid?: number } = {}): Promise<void> {
+export async function writeAtomic(path: string, content: Buffer | Readable, mode?: number, ids: { uid?: number; gid?: number } = {}): Promise<void> {
   const tmp = tempBeside(path);
   const old = await lstat(path).catch(() => undefined);
   const fh = await open(tmp, 'wx', 0o600);
   try {
-    await fh.writeFile(content);
+    if (Buffer.isBuffer(content)) await fh.writeFile(content);
+    else for await (const chunk of content) await writeAll(fh, chunk as Buffer);
     if (old?.isFile()) {
       // as Ansible: keep the owner when allowed to, the group when that is allowed
       await fh.chown(old.uid, old.gid).catch(() => fh.chown(-1, old.gid).catch(() => undefined));
@@ -140,6 +184,11 @@ export async function writeAtomic(path: string, content: Buffer, mode?: number, 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** Write one chunk whole (a write may take only part of it). */
+async function writeAll(fh: import('node:fs/promises').FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
 }
 
 // a stopped command's group gets this long after SIGTERM before SIGKILL

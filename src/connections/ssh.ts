@@ -4,12 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { Limiter } from '../executor/limiter.js';
 import { stripSudoPrompt, wrapBecome } from './become.js';
 import { batchedKiller, GroupWatch, inProcessGroup, killGroupsScript, stripGroupMark } from './process-group.js';
 import { numericIds, putAttrs, tempBeside, writeAndReplaceScript, type PutAttrs } from './replace-file.js';
 import { envPrefix, quote } from './shell-quote.js';
+import { commandInput, commandOutput, stderrTail, type RunningCommand } from './stream-command.js';
 import { checkHostKey, fingerprint, knownHostName, rememberHostKey } from './ssh/known-hosts.js';
 import { settingsKey } from './settings-key.js';
 import { sshOptions, type SshOptions } from './ssh/settings.js';
@@ -288,14 +289,18 @@ export class SshConnection implements Connection {
     return this.sftpSession;
   }
 
-  async put(content: Buffer, remotePath: string, options: PutOptions = {}): Promise<void> {
+  async put(content: Buffer | Readable, remotePath: string, options: PutOptions = {}): Promise<void> {
     const attrs = putAttrs(options);
     const tmp = tempBeside(remotePath);
     // SFTP runs as the login user and sets ids only by number; otherwise the (become) user's shell
     // writes the bytes from stdin into a 0600 temp file: nothing is staged where others could read it
     const sftp = options.become || !numericIds(attrs) ? undefined : await this.sftp();
+    if (!sftp && !Buffer.isBuffer(content)) {
+      const { cmd, stdinPrefix } = await this.streamCommand(writeAndReplaceScript(remotePath, tmp, attrs), options.become);
+      return commandInput(cmd, stdinPrefix, content, `could not write ${remotePath}`);
+    }
     if (!sftp) {
-      const r = await this.exec(writeAndReplaceScript(remotePath, tmp, attrs), { stdin: content, become: options.become });
+      const r = await this.exec(writeAndReplaceScript(remotePath, tmp, attrs), { stdin: content as Buffer, become: options.become });
       if (r.rc !== 0) throw new Error(`could not write ${remotePath}: ${r.stderr.trim()}`);
       return;
     }
@@ -308,14 +313,15 @@ export class SshConnection implements Connection {
   }
 
   /** put over SFTP, the steps of replace-file.ts: 0600 temp (O_EXCL), data, fsync, owner, group, mode, rename. */
-  private async sftpReplace(sftp: SFTPWrapper, content: Buffer, dest: string, tmp: string, attrs: PutAttrs): Promise<void> {
+  private async sftpReplace(sftp: SFTPWrapper, content: Buffer | Readable, dest: string, tmp: string, attrs: PutAttrs): Promise<void> {
     const old = await sftpCall<Stats>((cb) => sftp.lstat(dest, cb)).catch(() => undefined);
     const keep = old?.isFile() ? old : undefined;
     if (old?.isDirectory()) throw new Error(`${dest}: is a directory`);
     const mode = attrs.mode ?? (keep ? keep.mode & 0o7777 : 0o666 & ~(await this.umask()));
     const handle = await sftpCall<Buffer>((cb) => sftp.open(tmp, 'wx', { mode: 0o600 }, cb));
     try {
-      await sftpCall((cb) => sftp.write(handle, content, 0, content.length, 0, cb));
+      if (Buffer.isBuffer(content)) await sftpCall((cb) => sftp.write(handle, content, 0, content.length, 0, cb));
+      else await sftpWriteStream(sftp, handle, content);
       await sftpCall((cb) => sftp.ext_openssh_fsync(handle, cb)).catch(() => undefined);
       let { uid, gid } = await sftpCall<Stats>((cb) => sftp.fstat(handle, cb));
       if (keep) {
@@ -357,6 +363,51 @@ export class SshConnection implements Connection {
     return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
   }
 
+  /** put from a stream: SFTP writes in flight as it is read, or the put script fed on stdin (become, names). */
+  putStream(source: Readable, remotePath: string, options: PutOptions = {}): Promise<void> {
+    return this.put(source, remotePath, options);
+  }
+
+  /** A remote file as a stream: SFTP reads, or `cat` on a channel of its own under become. */
+  async getStream(remotePath: string, options: { become?: BecomeOptions } = {}): Promise<Readable> {
+    const sftp = options.become ? undefined : await this.sftp();
+    if (sftp) {
+      // open first, so a missing file is an error here rather than on the stream
+      const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((err: Error) => {
+        throw new Error(`could not read ${remotePath}: ${err.message}`);
+      });
+      return sftp.createReadStream(remotePath, { handle, highWaterMark: 256 * 1024 } as never);
+    }
+    const { cmd, stdinPrefix } = await this.streamCommand(`cat ${quote(remotePath)}`, options.become);
+    return commandOutput(cmd, stdinPrefix, `could not read ${remotePath}`);
+  }
+
+  /** A command on a channel of its own whose stdin and stdout the caller streams; it holds a channel slot until it closes. */
+  private streamCommand(command: string, become: BecomeOptions | undefined): Promise<{ cmd: RunningCommand; stdinPrefix: string }> {
+    const { command: wrapped, stdinPrefix } = wrapBecome(command, become);
+    return new Promise((resolve, reject) => {
+      this.channels
+        .run(async () => {
+          const stream = await this.channel(wrapped);
+          const tail = stderrTail(stream.stderr);
+          const ended = new Promise<{ code: number | null; stderr: string }>((res, rej) => {
+            this.running.set(stream, { client: this.client, lost: (why) => rej(this.fail(why)) });
+            stream.on('error', (e: Error) => rej(this.fail(`channel failed while streaming: ${e.message}`)));
+            // ssh2 emits 'close' (with the exit code) only after stdout has ended
+            stream.on('close', (code: number | null) => res({ code: typeof code === 'number' ? code : null, stderr: tail() }));
+          });
+          const settled = ended.then(
+            () => undefined,
+            () => undefined,
+          );
+          resolve({ cmd: { stdin: stream, stdout: stream, ended, kill: () => stream.close() }, stdinPrefix });
+          await settled;
+          this.running.delete(stream);
+        })
+        .catch(reject);
+    });
+  }
+
   async close(): Promise<void> {
     const s = this.sftpSession;
     this.sftpSession = undefined;
@@ -371,6 +422,30 @@ export class SshConnection implements Connection {
 /** An ssh2 SFTP call as a promise. */
 function sftpCall<T = void>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+/** Write a stream to an open SFTP handle, several writes in flight (one at a time would wait a round trip per packet). */
+async function sftpWriteStream(sftp: SFTPWrapper, handle: Buffer, source: Readable): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failed: Error | undefined;
+  let position = 0;
+  for await (const chunk of source) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    const at = position;
+    position += buf.length;
+    const p: Promise<void> = sftpCall((cb) => sftp.write(handle, buf, 0, buf.length, at, cb)).then(
+      () => void inFlight.delete(p),
+      (err: Error) => {
+        failed ??= err;
+        inFlight.delete(p);
+      },
+    );
+    inFlight.add(p);
+    if (inFlight.size >= 16) await Promise.race(inFlight);
+    if (failed) throw failed;
+  }
+  await Promise.all(inFlight);
+  if (failed) throw failed;
 }
 
 /** Factory registered as transport 'ssh'. */

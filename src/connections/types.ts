@@ -1,6 +1,7 @@
 // The one contract every transport (local, ssh, kubernetes) implements.
 // Non-zero exit codes are data (ExecResult.rc); only a transport failure throws, and it
 // throws UnreachableError so the executor can tell "unreachable" from "failed".
+import type { Readable } from 'node:stream';
 
 /** Privilege escalation requested for one exec. */
 export interface BecomeOptions {
@@ -58,6 +59,13 @@ export interface Connection {
   put(content: Buffer, remotePath: string, options?: PutOptions): Promise<void>;
   /** Read a remote file's bytes. Throws an Error (not UnreachableError) if it cannot be read. */
   get(remotePath: string, options?: { become?: BecomeOptions }): Promise<Buffer>;
+  /**
+   * A remote file's bytes as a stream (never the whole file in memory); the stream errors if
+   * the file cannot be read to its end. Optional: a transport without it is read with get.
+   */
+  getStream?(remotePath: string, options?: { become?: BecomeOptions }): Promise<Readable>;
+  /** put from a stream (same atomic replace and PutOptions), for files too big to hold in memory. Optional, as getStream. */
+  putStream?(source: Readable, remotePath: string, options?: PutOptions): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@
 // Everything is written to a .partial name, fsync'd and renamed, so an interrupted run leaves
 // only .partial files, which the next run removes and retention never counts.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../connections/local.js';
 
@@ -34,13 +35,17 @@ export function snapshotName(cluster: string, at: Date, revision: number): strin
   return `${safeCluster(cluster)}-${stamp(at)}-rev${revision}`;
 }
 
-/** Store a verified snapshot with its checksum and sidecar; returns the .db path. */
-export async function storeSnapshot(dir: string, name: string, data: Buffer, meta: SnapshotMeta): Promise<string> {
+/**
+ * Store a verified snapshot with its checksum and sidecar; returns the .db path. `data` is the
+ * bytes, or a fsync'd 0600 temp file in `dir` (a streamed download) that is renamed into place.
+ */
+export async function storeSnapshot(dir: string, name: string, data: Buffer | { tempFile: string }, meta: SnapshotMeta): Promise<string> {
   const db = join(dir, `${name}.db`);
   // the .db lands last: a kept .db always has its checksum and sidecar beside it
   await writeAtomic(join(dir, `${name}.db.sha256`), Buffer.from(`${meta.sha256}  ${name}.db\n`), 0o644);
   await writeAtomic(join(dir, `${name}.json`), Buffer.from(`${JSON.stringify(meta, null, 2)}\n`), 0o644);
-  await writeAtomic(db, data, 0o600);
+  if (Buffer.isBuffer(data)) await writeAtomic(db, data, 0o600);
+  else await rename(data.tempFile, db);
   return db;
 }
 

@@ -2,14 +2,14 @@
 // checksum and sidecar, retention applied, notifications sent. Built for cron: a lock, one
 // log line, and exit codes a wrapper can act on. Members are probed in parallel with a short
 // timeout, so a dead member costs seconds; a killed run's leftovers are removed by the next.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { acquireLock, LockHeldError } from './backup-lock.js';
 import { deleteSnapshot, expiredSnapshots, listSnapshots, removeOrphanSidecars, removePartials, snapshotName, storeSnapshot, type Retention, type SnapshotMeta } from './backup-store.js';
 import { countKeysArgs, etcdctl, memberAccess, parseCount, type MemberAccess } from './etcdctl.js';
-import { checkSnapshot } from './snapshot-integrity.js';
+import { downloadSnapshot, type Downloaded } from './snapshot-transfer.js';
 import { notifyOutcome, type MailSettings } from './backup-notify.js';
 import { AccessRefused, memberVars, openMember, type MemberHost } from './member-host.js';
 import { lastLine, probeExec, probeHealth, withDeadline } from './probe.js';
@@ -104,6 +104,8 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
   const pool = new ConnectionPool();
   let lock: { release: () => Promise<void> } | undefined;
   let cleaned: Promise<unknown> = Promise.resolve();
+  // the downloaded snapshot until it is renamed into place (removed if the run fails)
+  let tempFile: string | undefined;
   try {
     mkdirSync(o.dir, { recursive: true });
     lock = await acquireLock(join(o.dir, '.drover-etcd-backup.lock'));
@@ -124,7 +126,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     if (!o.cluster && !clusterFromVars(m.vars)) outcome.cluster = (await clusterFromConfig(m, o.probeTimeoutS)) ?? outcome.cluster;
     log(`saving a snapshot on ${m.name}`);
     const remote = backupTempPath(tag);
-    let data: Buffer;
+    let data: Downloaded | undefined;
     let status: { hash: number; revision: number; totalKey: number; totalSize: number };
     let members2: SnapshotMeta['members'] = [];
     let keys: number | undefined;
@@ -145,12 +147,14 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
       // the user keys under the prefix at exactly the snapshot's revision (etcd's totalKey counts internal keys too)
       const count = await m.exec(etcdctl(access, countKeysArgs(o.keyPrefix, status.revision)));
       if (count.rc === 0) keys = parseCount(count.stdout);
-      data = await m.get(remote);
-      log(`copied ${data.length} bytes from ${m.name}`);
+      // streamed to a temp file in --dir and digested on the way: never the whole snapshot in memory
+      data = await downloadSnapshot(o.dir, await m.getStream(remote));
+      log(`copied ${data.sizeBytes} bytes from ${m.name}`);
     } finally {
       await m.exec(`rm -f ${remote} ${remote}.part ${remote}.part.part ${remote}.pid`).catch(() => undefined);
     }
-    const integrity = checkSnapshot(data);
+    tempFile = data.tempFile;
+    const integrity = data.integrity;
     if (!integrity.ok) throw new Error(`snapshot from ${m.name} failed verification: ${integrity.reason}`);
     const at = o.now?.() ?? new Date();
     const name = snapshotName(outcome.cluster, at, status.revision);
@@ -167,11 +171,12 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
       totalSize: status.totalSize,
       hash: status.hash,
       sha256: integrity.sha256,
-      sizeBytes: data.length,
+      sizeBytes: data.sizeBytes,
       durationMs: Date.now() - t0,
       members: members2,
     };
-    outcome.file = await storeSnapshot(o.dir, name, data, meta);
+    outcome.file = await storeSnapshot(o.dir, name, { tempFile: data.tempFile }, meta);
+    tempFile = undefined;
     outcome.meta = meta;
     for (const old of expiredSnapshots(listSnapshots(o.dir, outcome.cluster), o.retention)) {
       deleteSnapshot(o.dir, old);
@@ -187,6 +192,7 @@ export async function runBackup(o: BackupOptions): Promise<BackupOutcome> {
     // still waiting on a dead member end when their connections close
     await withDeadline(cleaned, (2 * o.probeTimeoutS + 5) * 1000, 'leftover removal').catch(() => undefined);
     await pool.closeAll();
+    if (tempFile) rmSync(tempFile, { force: true });
     await lock?.release();
     outcome.durationMs = Date.now() - t0;
   }

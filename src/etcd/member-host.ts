@@ -1,6 +1,9 @@
 // How the etcd commands reach a member's host: the inventory's connection settings with -e on
 // top, become when the inventory asks for it (etcd's client key and units need root), a connect
 // timeout bounded by the probe timeout, and a clear refusal for a non-root login without become.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import type { Inventory } from '../inventory/types.js';
 import type { BecomeOptions, Connection, ExecResult } from '../connections/types.js';
 import { ConnectionPool, transportFor } from '../executor/connection-pool.js';
@@ -15,6 +18,10 @@ export interface MemberHost {
   exec(cmd: string, timeoutMs?: number): Promise<ExecResult>;
   put(data: Buffer, path: string): Promise<void>;
   get(path: string): Promise<Buffer>;
+  /** A remote file as a stream (a transport without streaming is read whole). */
+  getStream(path: string): Promise<Readable>;
+  /** Upload a local file (0600), streamed so a 1 GB snapshot is never in memory (a transport without streaming gets it whole). */
+  putFile(localPath: string, path: string): Promise<void>;
 }
 
 /** Raised when a host's settings cannot work for the etcd commands (caller maps it to "invalid input"). */
@@ -61,5 +68,7 @@ export async function openMember(pool: ConnectionPool, name: string, vars: Recor
     exec: (cmd, timeoutMs) => conn.exec(cmd, { become, timeoutMs }),
     put: (data, path) => conn.put(data, path, { mode: '0600', become }),
     get: (path) => conn.get(path, { become }),
+    getStream: async (path) => (conn.getStream ? conn.getStream(path, { become }) : Readable.from([await conn.get(path, { become })])),
+    putFile: async (localPath, path) => (conn.putStream ? conn.putStream(createReadStream(localPath, { highWaterMark: 1 << 20 }), path, { mode: '0600', become }) : conn.put(await readFile(localPath), path, { mode: '0600', become })),
   };
 }

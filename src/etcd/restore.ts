@@ -10,7 +10,7 @@ import type { Inventory } from '../inventory/types.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { quote } from '../connections/shell-quote.js';
 import { countKeysArgs, etcdctl, memberAccess, parseCount, type MemberAccess } from './etcdctl.js';
-import { checkSnapshot } from './snapshot-integrity.js';
+import { checkSnapshotFile } from './snapshot-integrity.js';
 import { AccessRefused, memberVars, openMember, type MemberHost } from './member-host.js';
 import { lastLine, withDeadline } from './probe.js';
 import { groupSizeProblem, preflightPaths, preflightScript } from './restore-preflight.js';
@@ -120,8 +120,8 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreReport> {
   try {
     log(`checking snapshot ${basename(o.snapshot)}`);
     if (!existsSync(o.snapshot)) throw new Refused(`no snapshot at ${o.snapshot}`);
-    const data = readFileSync(o.snapshot);
-    const integrity = checkSnapshot(data);
+    // read in chunks and streamed to each member below: the snapshot is never held in memory
+    const integrity = await checkSnapshotFile(o.snapshot);
     if (!integrity.ok) throw new Refused(`refusing to restore ${o.snapshot}: ${integrity.reason}`);
     const sumFile = `${o.snapshot}.sha256`;
     if (existsSync(sumFile)) {
@@ -211,7 +211,7 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreReport> {
     }));
     const remote = restoreTempPath(stamp);
     await allOrThrow(members.map(async (m) => {
-      await m.host.put(data, remote);
+      await m.host.putFile(o.snapshot, remote);
       await run(
         m,
         `ETCDCTL_API=3 etcdctl snapshot restore ${quote(remote)} --name ${quote(m.name)} --data-dir ${quote(o.dataDir)} --initial-cluster ${quote(initialCluster)} --initial-cluster-token ${quote(o.token)} --initial-advertise-peer-urls ${quote(m.peerUrl)} >/dev/null 2>&1 || { rc=$?; rm -f ${quote(remote)}; rm -rf ${quote(o.dataDir)}; exit $rc; }; chown -R etcd:etcd ${quote(o.dataDir)} 2>/dev/null || true; rm -f ${quote(remote)}`,

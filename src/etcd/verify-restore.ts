@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { checkSnapshot } from './snapshot-integrity.js';
+import { checkSnapshotFile } from './snapshot-integrity.js';
 import { parseCount } from './etcdctl.js';
 
 const run = promisify(execFile);
@@ -69,8 +69,7 @@ export async function verifyRestore(o: VerifyOptions): Promise<VerifyReport> {
   let etcd: ChildProcess | undefined;
   try {
     if (!existsSync(o.snapshot)) throw new Refused(`no snapshot at ${o.snapshot}`);
-    const data = readFileSync(o.snapshot);
-    const integrity = checkSnapshot(data);
+    const integrity = await checkSnapshotFile(o.snapshot);
     if (!integrity.ok) throw new Refused(`${o.snapshot}: ${integrity.reason}`);
     if (existsSync(`${o.snapshot}.sha256`) && readFileSync(`${o.snapshot}.sha256`, 'utf8').trim().split(/\s+/)[0] !== integrity.sha256) throw new Refused(`${o.snapshot}: its SHA-256 differs from ${basename(o.snapshot)}.sha256`);
     try {

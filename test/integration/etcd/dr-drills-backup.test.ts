@@ -21,7 +21,7 @@ const received: { status: string; error?: string }[] = [];
 const MEMBERS = ['host1', 'host2', 'host3'];
 
 before(async () => {
-  c = await startDrillCluster({ name: 'drill-b', subnet: 46, hosts: 3, token: 'drill-b' });
+  c = await startDrillCluster({ name: 'drill-b', subnet: Number(process.env.DROVER_DRILL_SUBNET ?? 46), hosts: 3, token: 'drill-b' });
   hook = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));

@@ -15,7 +15,7 @@ let snap: string;
 const MEMBERS = ['host1', 'host2', 'host3'];
 
 before(async () => {
-  c = await startDrillCluster({ name: 'drill-r', subnet: 45, hosts: 7, token: 'drill-r' });
+  c = await startDrillCluster({ name: 'drill-r', subnet: Number(process.env.DROVER_DRILL_SUBNET ?? 45), hosts: 7, token: 'drill-r' });
   // host4-6: never deployed; host7: a control-plane host with a (stand-in) kube-apiserver
   c.writeInventory(c.inv, { etcd: MEMBERS, fresh: ['host4', 'host5', 'host6'], pair: ['host1', 'host2'], apis: ['host7'] });
   standInApiserver(c.fleet, 'host7');
