@@ -33,6 +33,9 @@ EXIT CODES
     html: Flags.string({ description: 'also write a self-contained HTML report to this file' }),
     history: Flags.string({ description: 'directory of past JSON reports: mark new failures, keep this one' }),
     webhook: Flags.string({ description: 'POST a JSON summary (counts and failures) to this URL' }),
+    'mail-to': Flags.string({ description: 'e-mail the summary (counts, then every failure) to this address (repeatable)', multiple: true, multipleNonGreedy: true }),
+    'mail-from': Flags.string({ description: 'sender address', default: 'drover@localhost' }),
+    smtp: Flags.string({ description: 'SMTP server URL, smtp://[user:pass@]host:port or smtps://...', default: 'smtp://127.0.0.1:25' }),
     kubeconfig: Flags.string({ description: 'kubeconfig for the cluster checks [default: inventory var inspect_kubeconfig; without one they do not run]' }),
   };
 
@@ -53,6 +56,7 @@ EXIT CODES
       html: flags.html,
       history: flags.history,
       webhook: flags.webhook,
+      mail: flags['mail-to']?.length ? { url: flags.smtp, from: flags['mail-from'], to: flags['mail-to'] } : undefined,
       kubeconfig: flags.kubeconfig,
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
       log: (line) => this.log(line),

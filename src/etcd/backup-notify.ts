@@ -1,14 +1,9 @@
 // Telling people how a backup went: the same JSON outcome POSTed to a webhook and a short
 // e-mail, for every outcome (stored, failed, locked, invalid input), never showing a password.
-import { maskUrlCredentials, splitUrlCredentials } from '../util/url-credentials.js';
+import { messageWithoutCredentials, sendMail as sendText, type MailSettings } from '../util/send-mail.js';
+import { splitUrlCredentials } from '../util/url-credentials.js';
 
-/** Where the outcome is e-mailed. */
-export interface MailSettings {
-  /** smtp://user:pass@host:port or smtps://... */
-  url: string;
-  from: string;
-  to: string[];
-}
+export type { MailSettings } from '../util/send-mail.js';
 
 /** The fields of a backup outcome the notifications read. */
 export interface NotifiedOutcome {
@@ -21,16 +16,6 @@ export interface NotifiedOutcome {
   durationMs: number;
 }
 
-/** An error message with the URL's credentials hidden (libraries quote the URL they were given). */
-function safeMessage(err: unknown, url: string): string {
-  const { password } = splitUrlCredentials(url);
-  // fetch says only "fetch failed"; the reason (ECONNREFUSED...) is its cause
-  const cause = (err as { cause?: Error }).cause?.message;
-  let text = maskUrlCredentials(`${(err as Error).message ?? String(err)}${cause ? `: ${cause}` : ''}`);
-  if (password) for (const form of [password, encodeURIComponent(password)]) text = text.split(form).join('********');
-  return text;
-}
-
 /** POST the outcome; credentials in the URL (https://user:pass@host/) go as a Basic Authorization header. */
 export async function postWebhook(raw: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -40,26 +25,17 @@ export async function postWebhook(raw: string, body: unknown): Promise<{ ok: boo
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
     return res.ok ? { ok: true } : { ok: false, error: `webhook answered HTTP ${res.status}` };
   } catch (err) {
-    return { ok: false, error: `webhook failed: ${safeMessage(err, raw)}` };
+    return { ok: false, error: `webhook failed: ${messageWithoutCredentials(err, raw)}` };
   }
 }
 
 /** E-mail the outcome; the subject says ok, FAILED, LOCKED or INVALID. */
 export async function sendMail(m: MailSettings, outcome: NotifiedOutcome): Promise<{ ok: boolean; error?: string }> {
-  try {
-    const { createTransport } = await import('nodemailer');
-    const transport = createTransport(m.url);
-    const word = { ok: 'ok', failed: 'FAILED', locked: 'LOCKED', invalid: 'INVALID' }[outcome.status];
-    const subject = `[drover] etcd backup ${word}: ${outcome.cluster}`;
-    const lines = outcome.status === 'ok'
-      ? [`file: ${outcome.file}`, `member: ${outcome.meta?.member}`, `revision: ${outcome.meta?.revision}`, `keys: ${outcome.meta?.keys ?? outcome.meta?.totalKey}`, `bytes: ${outcome.meta?.sizeBytes}`, `sha256: ${outcome.meta?.sha256}`, `deleted by retention: ${outcome.deleted.length}`]
-      : [`error: ${outcome.error}`];
-    await transport.sendMail({ from: m.from, to: m.to, subject, text: `${lines.join('\n')}\nduration: ${outcome.durationMs} ms\n` });
-    transport.close();
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: `mail failed: ${safeMessage(err, m.url)}` };
-  }
+  const word = { ok: 'ok', failed: 'FAILED', locked: 'LOCKED', invalid: 'INVALID' }[outcome.status];
+  const lines = outcome.status === 'ok'
+    ? [`file: ${outcome.file}`, `member: ${outcome.meta?.member}`, `revision: ${outcome.meta?.revision}`, `keys: ${outcome.meta?.keys ?? outcome.meta?.totalKey}`, `bytes: ${outcome.meta?.sizeBytes}`, `sha256: ${outcome.meta?.sha256}`, `deleted by retention: ${outcome.deleted.length}`]
+    : [`error: ${outcome.error}`];
+  return sendText(m, `[drover] etcd backup ${word}: ${outcome.cluster}`, `${lines.join('\n')}\nduration: ${outcome.durationMs} ms\n`);
 }
 
 /** Send both notifications that are configured; returns their results to put in the log line. */

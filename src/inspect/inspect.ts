@@ -6,6 +6,7 @@ import { InputError } from '../cli/errors.js';
 import { parseExtraVars } from '../cli/extra-vars.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { postWebhook } from '../etcd/backup-notify.js';
+import { sendMail, type MailSettings } from '../util/send-mail.js';
 import { loadChecks, selectChecks } from './load-checks.js';
 import { runInspection } from './run-inspection.js';
 import { buildReport } from './inspect-report.js';
@@ -28,6 +29,7 @@ export interface InspectCommandOptions {
   html?: string;
   history?: string;
   webhook?: string;
+  mail?: MailSettings;
   kubeconfig?: string;
   color: boolean;
   log: (line: string) => void;
@@ -64,5 +66,24 @@ export async function inspect(o: InspectCommandOptions): Promise<number> {
     const sent = await postWebhook(o.webhook, { event: 'inspect', startedAt: report.startedAt, exitCode: report.exitCode, summary: report.summary, failures });
     if (!sent.ok) o.logError(`WARNING: ${sent.error}`);
   }
+  if (o.mail) {
+    const sent = await sendMail(o.mail, mailSubject(report.summary), mailText(report));
+    if (!sent.ok) o.logError(`WARNING: ${sent.error}`);
+  }
   return report.exitCode;
+}
+
+/** The mail subject an on-call engineer triages from: the counts, or that all passed. */
+export function mailSubject(summary: { critical: number; warning: number; unreachable: number; new: number }): string {
+  if (!summary.critical && !summary.warning) return '[drover] inspect: all checks passed';
+  const parts = [summary.critical && `${summary.critical} critical`, summary.warning && `${summary.warning} warning`, summary.new && `${summary.new} new`].filter(Boolean);
+  return `[drover] inspect: ${parts.join(', ')}`;
+}
+
+/** The mail body: one line per failure, critical first, new ones marked. */
+function mailText(report: { startedAt: string; summary: { hosts: number }; findings: { check: string; host: string; item?: string; status: string; message: string; isNew?: boolean }[] }): string {
+  const rank = (s: string): number => (s === 'critical' ? 0 : 1);
+  const failing = report.findings.filter((f) => f.status !== 'ok').sort((a, b) => rank(a.status) - rank(b.status) || a.check.localeCompare(b.check) || a.host.localeCompare(b.host));
+  const lines = failing.map((f) => `${f.status.toUpperCase()}${f.isNew ? ' NEW' : ''} ${f.check} ${f.host}${f.item ? ` ${f.item}` : ''}: ${f.message}`);
+  return `inspection of ${report.summary.hosts} host(s) started ${report.startedAt}\n\n${lines.join('\n') || 'every check passed'}\n`;
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startFleet, type Fleet } from '../../fleet/fleet.js';
 import { BIN, drover } from '../../helpers/cli.js';
 import { failures, inspectJson, writeInventory } from './inspect-fleet.js';
+import { startSmtpSink } from '../../helpers/smtp-sink.js';
 
 let fleet: Fleet;
 let dir: string;
@@ -135,5 +136,19 @@ test('--webhook receives the summary and the failures', async () => {
     assert.deepEqual(failures(got[0]!.failures), ['kernel-version host3 warning']);
   } finally {
     server.close();
+  }
+});
+
+test('--mail-to e-mails the counts in the subject and every failure in the body', async () => {
+  const sink = await startSmtpSink('127.55.0.1');
+  try {
+    const { res } = await inspectJson(['-i', writeInventory(fleet, dir), '--only', 'kernel-version', '--mail-to', 'oncall@example.test', '--smtp', `smtp://127.55.0.1:${sink.port}`]);
+    assert.equal(res.code, 1);
+    assert.equal(sink.mails.length, 1);
+    assert.deepEqual(sink.mails[0]!.to, ['<oncall@example.test>']);
+    assert.match(sink.mails[0]!.data, /^Subject: \[drover\] inspect: 1 warning$/m);
+    assert.match(sink.mails[0]!.data, /^WARNING kernel-version host3: /m);
+  } finally {
+    await sink.close();
   }
 });
