@@ -75,7 +75,9 @@ export async function startK8sSim(options: { name?: string; root?: string; nodeG
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const log = openSync(join(root, 'server.log'), 'a');
-  const args = ['--import', 'tsx', join(HERE, 'server.ts'), '--root', root, '--node-grace', String(options.nodeGraceSeconds ?? 40), '--host', options.host ?? process.env.DROVER_K8S_SIM_HOST ?? '127.0.0.1', ...(options.externalControllers ? ['--external-controllers'] : []), ...(options.execProtocols ? ['--exec-protocols', options.execProtocols.join(',')] : [])];
+  // DROVER_K8S_EXEC_PROTOCOLS runs any simulator-based test against an older server (e.g. v4.channel.k8s.io)
+  const execProtocols = options.execProtocols ?? process.env.DROVER_K8S_EXEC_PROTOCOLS?.split(',').filter(Boolean);
+  const args = ['--import', 'tsx', join(HERE, 'server.ts'), '--root', root, '--node-grace', String(options.nodeGraceSeconds ?? 40), '--host', options.host ?? process.env.DROVER_K8S_SIM_HOST ?? '127.0.0.1', ...(options.externalControllers ? ['--external-controllers'] : []), ...(execProtocols ? ['--exec-protocols', execProtocols.join(',')] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   const deadline = Date.now() + 30_000;
