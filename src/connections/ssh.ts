@@ -441,7 +441,7 @@ async function sftpWriteStream(sftp: SFTPWrapper, handle: Buffer, source: Readab
       },
     );
     inFlight.add(p);
-    if (inFlight.size >= 16) await Promise.race(inFlight);
+    if (inFlight.size >= 8) await Promise.race(inFlight);
     if (failed) throw failed;
   }
   await Promise.all(inFlight);

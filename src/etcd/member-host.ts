@@ -69,6 +69,6 @@ export async function openMember(pool: ConnectionPool, name: string, vars: Recor
     put: (data, path) => conn.put(data, path, { mode: '0600', become }),
     get: (path) => conn.get(path, { become }),
     getStream: async (path) => (conn.getStream ? conn.getStream(path, { become }) : Readable.from([await conn.get(path, { become })])),
-    putFile: async (localPath, path) => (conn.putStream ? conn.putStream(createReadStream(localPath, { highWaterMark: 1 << 20 }), path, { mode: '0600', become }) : conn.put(await readFile(localPath), path, { mode: '0600', become })),
+    putFile: async (localPath, path) => (conn.putStream ? conn.putStream(createReadStream(localPath, { highWaterMark: 256 * 1024 }), path, { mode: '0600', become }) : conn.put(await readFile(localPath), path, { mode: '0600', become })),
   };
 }

@@ -21,7 +21,7 @@ export interface DrillCluster {
 }
 
 /** Start `hosts` hosts on `subnet`, deploy etcd on host1-3 with cluster token `token`. */
-export async function startDrillCluster(o: { name: string; subnet: number; hosts: number; token: string }): Promise<DrillCluster> {
+export async function startDrillCluster(o: { name: string; subnet: number; hosts: number; token: string; deployVars?: string[] }): Promise<DrillCluster> {
   const fleet = await startFleet({ hosts: o.hosts, name: o.name, subnet: o.subnet });
   const dir = mkdtempSync(join(tmpdir(), `drover-${o.name}-`));
   makeEtcdPki(join(dir, 'pki'), fleet.hosts.map((h) => ({ name: h.name, ip: h.ip })));
@@ -33,7 +33,7 @@ export async function startDrillCluster(o: { name: string; subnet: number; hosts
     return path;
   };
   const inv = writeInventory(join(dir, 'inv.yml'), { etcd: ['host1', 'host2', 'host3'] });
-  const deploy = await drover(['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', `cluster_token=${o.token}`, '--json'], { timeoutMs: 240_000 });
+  const deploy = await drover(['play', join(ROOT, 'playbooks', 'etcd', 'deploy.yml'), '-i', inv, '-e', `etcd_pki_src=${join(dir, 'pki')}`, '-e', `cluster_token=${o.token}`, ...(o.deployVars ?? []).flatMap((v) => ['-e', v]), '--json'], { timeoutMs: 240_000 });
   if (deploy.code !== 0) {
     await fleet.stop();
     throw new Error(`deploy failed: ${deploy.stdout.slice(-2000)}${deploy.stderr}`);
