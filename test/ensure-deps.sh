@@ -20,3 +20,6 @@ if ! command -v kubectl >/dev/null 2>&1; then
   echo "ensure-deps: kubectl not found; the Kubernetes tests need the real kubectl (1.30 or newer) on PATH" >&2
   exit 1
 fi
+# The fleet's own prerequisites (the daemonless systemctl unpacked into its cache) before any
+# test runs: test files run two at a time and must not both fetch it on a fresh machine.
+sh "$(dirname "$0")/fleet/ensure-deps.sh" "${DROVER_FLEET_CACHE:-/var/cache/drover-fleet}"

@@ -19,6 +19,10 @@ if (files.length === 0) {
   console.error('no test files found under', roots.join(' '));
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...files];
+// Two test files at a time by default: most integration tests wait on real daemons (leases,
+// VRRP adverts, etcd) rather than compute, and every fleet has its own subnet, so two lanes
+// fit two cores. DROVER_TEST_CONCURRENCY=1 runs them one by one.
+const concurrency = Number(process.env.DROVER_TEST_CONCURRENCY ?? 2);
+const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
 const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(res.status ?? 1);

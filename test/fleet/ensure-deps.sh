@@ -17,6 +17,8 @@ fi
 if [ ! -x "$CACHE/systemctl/usr/bin/systemctl" ]; then
   mkdir -p "$CACHE/download"
   ( cd "$CACHE/download" && { ls systemctl_*.deb >/dev/null 2>&1 || apt-get download systemctl >/dev/null 2>&1 || { apt-get update -qq && apt-get download systemctl >/dev/null; }; } )
-  rm -rf "$CACHE/systemctl.tmp" && dpkg-deb -x "$CACHE"/download/systemctl_*.deb "$CACHE/systemctl.tmp"
-  mv "$CACHE/systemctl.tmp" "$CACHE/systemctl"
+  # unpack into a private temp dir and rename: two fleets starting at once never see half of it
+  tmp=$(mktemp -d "$CACHE/systemctl.XXXXXX")
+  dpkg-deb -x "$CACHE"/download/systemctl_*.deb "$tmp"
+  mv -T "$tmp" "$CACHE/systemctl" 2>/dev/null || rm -rf "$tmp"
 fi
