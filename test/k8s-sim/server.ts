@@ -4,6 +4,7 @@
 // pod is a real sandbox (sandbox.ts). Real kubectl drives it. Run as a process:
 //   node --import tsx test/k8s-sim/server.ts --root DIR [--port N] [--host ADDR] [--node-grace SECONDS]
 //     [--exec-protocols v4.channel.k8s.io,channel.k8s.io]  (exec subprotocols served; default all, v5 first)
+//     [--graceful-delete]  (a bound pod's DELETE/eviction marks it Terminating for its grace period first)
 //     [--external-controllers]  (pods stay Pending until bound via pods/NAME/binding; no sandboxes,
 //      no lease-based NotReady: kube-release's scheduler, kubelet and controller-manager do those)
 // It writes DIR/kubeconfig and then DIR/ready.json; SIGTERM stops every pod and exits. While a
@@ -26,12 +27,13 @@ import { ApiError, Store, type WatchEvent } from './store.js';
 
 type Obj = Record<string, any>;
 
-const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'node-grace': { type: 'string', default: '40' }, 'external-controllers': { type: 'boolean', default: false }, 'exec-protocols': { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { root: { type: 'string' }, port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'node-grace': { type: 'string', default: '40' }, 'external-controllers': { type: 'boolean', default: false }, 'exec-protocols': { type: 'string' }, 'graceful-delete': { type: 'boolean', default: false } } });
 if (!opts.root) throw new Error('--root DIR is required');
 const ROOT = opts.root;
 const NODE_GRACE_MS = Number(opts['node-grace']) * 1000;
 const HOST = opts.host!;
 const EXTERNAL = opts['external-controllers']!;
+const GRACEFUL = opts['graceful-delete']!;
 mkdirSync(join(ROOT, 'pods'), { recursive: true });
 
 const pki = makeServerPki(join(ROOT, 'pki'), HOST);
@@ -299,7 +301,8 @@ async function patched(req: IncomingMessage, cur: Obj, text: string): Promise<Ob
 async function evict(t: Target, text: string): Promise<Obj> {
   const pod = store.get(PODS, t.namespace, t.name!);
   if (!pod) throw new ApiError(404, 'NotFound', `pods "${t.name}" not found`, { name: t.name, kind: 'pods' });
-  checkEviction(parseBody(text), t.name!);
+  const eviction = parseBody(text);
+  checkEviction(eviction, t.name!);
   const refuse = Number(pod.metadata.annotations?.['sim.drover.dev/evict-429'] ?? 0);
   const done = evictionRefusals.get(pod.metadata.uid) ?? 0;
   if (done < refuse) {
@@ -307,6 +310,7 @@ async function evict(t: Target, text: string): Promise<Obj> {
     throw new ApiError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget needs 1 healthy pods and has 1 currently' }] });
   }
   recordEvent(pod, 'Killing', 'Stopping container (evicted)');
+  if (terminateGracefully(pod, eviction.deleteOptions?.gracePeriodSeconds)) return status(201, '', '', undefined);
   store.delete(PODS, t.namespace, t.name!);
   await deletePodSandbox(pod);
   return status(201, '', '', undefined);
@@ -324,6 +328,44 @@ function bind(t: Target, text: string): Obj {
   const annotations = { ...pod.metadata.annotations, ...binding.metadata?.annotations };
   store.update(PODS, t.namespace, t.name!, { ...pod, metadata: { ...pod.metadata, annotations }, spec: { ...pod.spec, nodeName: node }, status: { ...pod.status, conditions } });
   return status(201, '', '');
+}
+
+/**
+ * --graceful-delete: a pod on a node is not removed at once: it gets deletionTimestamp and
+ * deletionGracePeriodSeconds (Terminating), its containers get SIGTERM at once, and the pod
+ * object goes at the end of the grace period (then SIGKILL for what is left). Grace 0 (or an
+ * unbound pod) removes it at once. Answers undefined when the pod goes at once.
+ */
+function terminateGracefully(pod: Obj, grace: number | undefined): Obj | undefined {
+  const seconds = grace ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  if (!GRACEFUL || !pod.spec?.nodeName || seconds <= 0) return undefined;
+  if (pod.metadata.deletionTimestamp) return pod; // already Terminating: a second delete changes nothing
+  const marked = store.update(PODS, pod.metadata.namespace, pod.metadata.name, { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), deletionGracePeriodSeconds: seconds } });
+  const uid = pod.metadata.uid;
+  for (const sb of sandboxes.get(uid)?.values() ?? []) {
+    try {
+      process.kill(sb.pid, 'SIGTERM'); // tini passes it to the container's processes
+    } catch {
+      /* gone */
+    }
+  }
+  const finish = async (): Promise<void> => {
+    const cur = store.get(PODS, pod.metadata.namespace, pod.metadata.name);
+    if (!cur || cur.metadata.uid !== uid) return;
+    store.delete(PODS, pod.metadata.namespace, pod.metadata.name);
+    await deletePodSandbox(cur);
+  };
+  setTimeout(() => void finish(), seconds * 1000).unref();
+  return marked;
+}
+
+/** gracePeriodSeconds from the query or a DeleteOptions body. */
+function gracePeriod(url: URL, text: string): number | undefined {
+  const q = url.searchParams.get('gracePeriodSeconds');
+  if (q !== null) return Number(q);
+  if (!text.trim()) return undefined;
+  const b = parseBody(text);
+  return typeof b.gracePeriodSeconds === 'number' ? b.gracePeriodSeconds : undefined;
 }
 
 async function removeObject(t: Target): Promise<Obj> {
@@ -419,11 +461,14 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (JSON.stringify(result) === JSON.stringify(cur)) return send(res, 200, cur); // no-op patches keep the resourceVersion
       return send(res, 200, store.update(t.r, t.namespace, t.name, result));
     }
-    case 'DELETE':
+    case 'DELETE': {
       if (!cur) throw notFound();
-      await body(req);
+      const text = await body(req);
       if (dryRun) return send(res, 200, cur);
+      const terminating = t.r === PODS ? terminateGracefully(cur, gracePeriod(url, text)) : undefined;
+      if (terminating) return send(res, 200, terminating);
       return send(res, 200, await removeObject(t));
+    }
     default:
       throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported`);
   }

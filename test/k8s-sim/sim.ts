@@ -68,7 +68,7 @@ function run(cmd: string, args: string[], env: Record<string, string>, input?: s
 }
 
 /** Start a simulator under /tmp/drover-k8s-sim-NAME (or `root`). Needs root (pod sandboxes). */
-export async function startK8sSim(options: { name?: string; root?: string; nodeGraceSeconds?: number; host?: string; externalControllers?: boolean; execProtocols?: string[] } = {}): Promise<K8sSim> {
+export async function startK8sSim(options: { name?: string; root?: string; nodeGraceSeconds?: number; host?: string; externalControllers?: boolean; execProtocols?: string[]; gracefulDelete?: boolean } = {}): Promise<K8sSim> {
   const root = options.root ?? `/tmp/drover-k8s-sim-${options.name ?? 'test'}`;
   const stale = existsSync(join(root, 'ready.json')) ? (JSON.parse(readFileSync(join(root, 'ready.json'), 'utf8')) as { pid: number }) : undefined;
   if (stale && existsSync(`/proc/${stale.pid}`)) throw new Error(`a simulator (pid ${stale.pid}) still runs under ${root}: stop it first (npm run k8s-sim -- down ${root})`);
@@ -77,7 +77,7 @@ export async function startK8sSim(options: { name?: string; root?: string; nodeG
   const log = openSync(join(root, 'server.log'), 'a');
   // DROVER_K8S_EXEC_PROTOCOLS runs any simulator-based test against an older server (e.g. v4.channel.k8s.io)
   const execProtocols = options.execProtocols ?? process.env.DROVER_K8S_EXEC_PROTOCOLS?.split(',').filter(Boolean);
-  const args = ['--import', 'tsx', join(HERE, 'server.ts'), '--root', root, '--node-grace', String(options.nodeGraceSeconds ?? 40), '--host', options.host ?? process.env.DROVER_K8S_SIM_HOST ?? '127.0.0.1', ...(options.externalControllers ? ['--external-controllers'] : []), ...(execProtocols ? ['--exec-protocols', execProtocols.join(',')] : [])];
+  const args = ['--import', 'tsx', join(HERE, 'server.ts'), '--root', root, '--node-grace', String(options.nodeGraceSeconds ?? 40), '--host', options.host ?? process.env.DROVER_K8S_SIM_HOST ?? '127.0.0.1', ...(options.externalControllers ? ['--external-controllers'] : []), ...(execProtocols ? ['--exec-protocols', execProtocols.join(',')] : []), ...(options.gracefulDelete ? ['--graceful-delete'] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true });
   child.unref();
   const deadline = Date.now() + 30_000;

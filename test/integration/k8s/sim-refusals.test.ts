@@ -132,3 +132,32 @@ test('quantities come back canonical (cpu 0.5 → 500m) and the k8s module is id
   assert.equal(again.code, 0, again.out);
   assert.equal(again.changed, 0, 'same quantities, other spelling: nothing to change');
 });
+
+test('--graceful-delete: a deleted or evicted pod is Terminating for its grace period; grace 0 removes it at once; k8s_drain waits it out', async () => {
+  const g = await startK8sSim({ name: 'simref-grace-L', host: '127.60.0.15', gracefulDelete: true });
+  try {
+    await g.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } });
+    const pod = (name: string): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'node1', terminationGracePeriodSeconds: 3, containers: [{ name: 'app', image: 'debian' }] } });
+    await Promise.all(['g-1', 'g-2', 'g-3'].map((n) => g.create(pod(n))));
+    const d = await g.kubectl(['delete', 'pod', 'g-1', '--wait=false']);
+    assert.equal(d.rc, 0, d.stderr);
+    const terminating = (await g.api('GET', '/api/v1/namespaces/default/pods/g-1')).body;
+    assert.ok(terminating.metadata.deletionTimestamp, 'Terminating, not gone');
+    assert.equal(terminating.metadata.deletionGracePeriodSeconds, 3);
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      gone = (await g.api('GET', '/api/v1/namespaces/default/pods/g-1')).status === 404;
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(gone, 'gone after the grace period');
+    assert.equal((await g.kubectl(['delete', 'pod', 'g-2', '--grace-period=0', '--force'])).rc, 0);
+    assert.equal((await g.api('GET', '/api/v1/namespaces/default/pods/g-2')).status, 404, 'grace 0: at once');
+    const pb = join(dir, 'drain-grace.yml');
+    writeFileSync(pb, JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: [{ k8s_drain: { kubeconfig: g.kubeconfig, name: 'node1', delete_options: { force: true, wait_timeout: 60, wait_sleep: 1 } } }] }]));
+    const r = await drover(['play', pb, '-i', 'localhost,', '-c', 'local'], { timeoutMs: 90_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((await g.api('GET', '/api/v1/namespaces/default/pods/g-3')).status, 404, 'drain returned once the evicted pod was gone');
+  } finally {
+    await g.stop();
+  }
+});
