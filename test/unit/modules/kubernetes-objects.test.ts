@@ -20,7 +20,10 @@ test('isSubset: fields the server adds do not count; lists compare item by item;
   assert.equal(isSubset({ spec: { containers: [] } }, have), false, 'a shorter list is a change');
   assert.equal(isSubset({ metadata: { labels: { y: null } } }, have), true);
   assert.equal(isSubset({ metadata: { labels: { x: null } } }, have), false);
-  assert.equal(isSubset({ data: { n: 1 } }, { data: { n: '1' } }), false);
+  assert.equal(isSubset({ data: { n: true } }, { data: { n: 'true' } }), false, 'a boolean is not its string');
+  assert.equal(isSubset({ data: { n: 2 } }, { data: { n: '1' } }), false);
+  // the server returns quantities canonically, so a number the user wrote equals its quantity string
+  assert.equal(isSubset({ resources: { cpu: 0.5, memory: 1 } }, { resources: { cpu: '500m', memory: '1' } }), true);
 });
 
 test('mergePatch follows RFC 7386; withoutBookkeeping drops status and server metadata', () => {
