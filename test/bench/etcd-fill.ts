@@ -35,9 +35,20 @@ export async function fillEtcd(o: FillOptions): Promise<void> {
       req.on('error', reject);
       req.end(body);
     });
+  // a loaded machine makes etcd time a request out (HTTP 503) or drop a kept-alive socket now and then: try it again
+  const putRetried = async (i: number): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await put(i);
+      } catch (err) {
+        if (attempt >= 5 || /HTTP 4/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+      }
+    }
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < o.keys) await put(next++);
+    while (next < o.keys) await putRetried(next++);
   };
   try {
     await Promise.all(Array.from({ length: o.inFlight ?? 8 }, worker));
