@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsonEvents } from '../../helpers/cli.js';
 import { hubDrover } from './cluster-harness.js';
-import { CP, NODES, containers, createPods, deployedWorld, installedVersions, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+import { containers, CP, createPods, deployedWorld, installedVersions, NODES, nodeStates, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -15,7 +15,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 interface HostRow {

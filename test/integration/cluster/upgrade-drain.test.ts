@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsonEvents } from '../../helpers/cli.js';
 import { hubDrover } from './cluster-harness.js';
-import { NODES, containers, createPods, deployedWorld, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+import { containers, createPods, deployedWorld, NODES, nodeStates, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -14,7 +14,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 interface HostRow {

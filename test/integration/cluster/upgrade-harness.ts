@@ -2,7 +2,7 @@
 // 2 nodes on an own-network fleet, pods bound to each node through the real kubectl, the
 // containers as the API reports them, and a probe polling kubectl through the VIP.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +37,13 @@ export async function deployedWorld(subnet: number, name: string, patched: boole
   const deploy = await hubDrover(fleet, ['cluster', 'deploy', '-i', inv]);
   assert.equal(deploy.code, 0, deploy.stdout.slice(-3000) + deploy.stderr);
   return world;
+}
+
+/** Stop the fleet, then remove the test's directory (releases, PKI, state, backups). */
+export async function stopWorld(w: UpgradeWorld | undefined): Promise<void> {
+  if (!w) return;
+  await w.fleet.stop();
+  rmSync(w.dir, { recursive: true, force: true });
 }
 
 /** `perNode` pods bound to each node (the second container only in the first pod), all running. */

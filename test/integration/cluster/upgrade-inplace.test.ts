@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonEvents } from '../../helpers/cli.js';
 import { hubDrover } from './cluster-harness.js';
-import { CP, NODES, containers, createPods, deployedWorld, installedVersions, nodeStates, startProbe, type UpgradeWorld } from './upgrade-harness.js';
+import { containers, CP, createPods, deployedWorld, installedVersions, NODES, nodeStates, startProbe, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -17,7 +17,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 test('--plan prints every step per host in order and changes nothing', async () => {

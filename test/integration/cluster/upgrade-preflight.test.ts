@@ -6,7 +6,7 @@ import { cpSync, copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hubDrover } from './cluster-harness.js';
-import { CP, NODES, deployedWorld, installedVersions, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+import { CP, deployedWorld, installedVersions, NODES, nodeStates, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -15,7 +15,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 /** No host changed: every binary still 1.5.8, no node labelled, no backup taken. */

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hubDrover } from './cluster-harness.js';
-import { NODES, containers, createPods, deployedWorld, installedVersions, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+import { containers, createPods, deployedWorld, installedVersions, NODES, nodeStates, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -14,7 +14,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 test('kill -9 mid-batch, then the same command: it resumes and finishes with every container kept', async () => {

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hubDrover } from './cluster-harness.js';
-import { containers, createPods, deployedWorld, installedVersions, nodeStates, type UpgradeWorld } from './upgrade-harness.js';
+import { containers, createPods, deployedWorld, installedVersions, nodeStates, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 let w: UpgradeWorld;
 
@@ -14,7 +14,7 @@ before(async () => {
 });
 
 after(async () => {
-  await w?.fleet.stop();
+  await stopWorld(w);
 });
 
 test('in-place with the stock kubelet: the canary recreates its containers, the run stops with exit 2 naming them, node2 untouched; rollback returns node1 to 1.5', async () => {
