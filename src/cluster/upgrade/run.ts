@@ -9,6 +9,7 @@ import { ConnectionPool } from '../../executor/connection-pool.js';
 import { Journal, JournalMismatchError } from '../../runbook/journal.js';
 import { planFingerprint } from '../../runbook/plan.js';
 import { runPlan, type RunbookEvent } from '../../runbook/run-plan.js';
+import { oldGroupNames } from '../cluster-config.js';
 import { hostAccess, load, type ClusterOptions, type Loaded } from '../deploy.js';
 import type { PreflightProblem } from '../preflight.js';
 import { adminTls, listNodes, markNode, type AdminTls } from './api.js';
@@ -75,6 +76,12 @@ export async function runClusterUpgrade(o: UpgradeOptions): Promise<number> {
   const l = await load(o);
   if (typeof l === 'number') return l;
   const c = o.choices;
+  // the upgrade playbook's plays and templates use kubespray's new group names, as the deploy's do
+  const renames = oldGroupNames(l.inventory);
+  if (renames.length) {
+    for (const r of renames) o.logError(`ERROR! ${l.inventory.sources.join(', ')}: ${r.old}: kubespray's old group name; rename it to ${r.now} (the upgrade playbook uses the new names)`);
+    return EXIT.INVALID_INPUT;
+  }
   const stateDir = stateDirOf(o, l);
   const backupDir = o.backupDir ? resolve(o.backupDir) : join(stateDir, 'etcd-backups');
   const lines = describeUpgrade(l.config, c, backupDir);

@@ -1,0 +1,36 @@
+// cluster upgrade's input checks that need no hosts: --plan is a pure function of the
+// inventory and the options (it prints with every host unreachable), a bad --batch and
+// kubespray's old group names are refused with exit 5.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drover } from '../../helpers/cli.js';
+
+function inv(text: string): string {
+  const p = join(mkdtempSync(join(tmpdir(), 'upgrade-cli-')), 'inv.yml');
+  writeFileSync(p, text);
+  return p;
+}
+
+const CLUSTER = 'all:\n  vars: {kube_version: v1.5.8, apiserver_vip: 192.0.2.250}\n  children:\n    etcd: {hosts: {cp1: {ansible_host: 192.0.2.1}}}\n    kube_control_plane: {hosts: {cp1: }}\n    kube_node: {hosts: {n1: {ansible_host: 192.0.2.11}, n2: {ansible_host: 192.0.2.12}, n3: {ansible_host: 192.0.2.13}}}\n';
+
+test('--plan prints the canary and the batches per node without reaching any host', async () => {
+  const res = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER), '--to', 'v1.6.13', '--plan', '--batch', '50%', '--strategy', 'drain']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /PLAN cluster upgrade v1\.5\.8 -> v1\.6\.13, strategy drain/);
+  assert.match(res.stdout, /canary: n1 \(at once; stop when failures > 0\)/);
+  assert.match(res.stdout, /batch 1: n2, n3 \(at once; stop when failures > 0\)/);
+  assert.match(res.stdout, /n3: drain \(k8s_drain: evict every pod\)/);
+  assert.match(res.stdout, /n3: uncordon/);
+});
+
+test('a bad --batch and kubespray\'s old group names are refused with exit 5', async () => {
+  const bad = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER), '--to', 'v1.6.13', '--plan', '--batch', '0']);
+  assert.equal(bad.code, 5, bad.stderr);
+  assert.match(bad.stderr, /--batch '0' is neither a positive count nor a percentage/);
+  const old = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER.replace('kube_control_plane', 'kube-master')), '--to', 'v1.6.13', '--plan']);
+  assert.equal(old.code, 5, old.stderr);
+  assert.match(old.stderr, /kube-master: kubespray's old group name; rename it to kube_control_plane/);
+});
