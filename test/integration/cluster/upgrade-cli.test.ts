@@ -1,18 +1,26 @@
 // cluster upgrade's input checks that need no hosts: --plan is a pure function of the
 // inventory and the options (it prints with every host unreachable), a bad --batch and
 // kubespray's old group names are refused with exit 5.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drover } from '../../helpers/cli.js';
 
+const dirs: string[] = [];
+
 function inv(text: string): string {
-  const p = join(mkdtempSync(join(tmpdir(), 'upgrade-cli-')), 'inv.yml');
+  const dir = mkdtempSync(join(tmpdir(), 'upgrade-cli-'));
+  dirs.push(dir);
+  const p = join(dir, 'inv.yml');
   writeFileSync(p, text);
   return p;
 }
+
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const CLUSTER = 'all:\n  vars: {kube_version: v1.5.8, apiserver_vip: 192.0.2.250}\n  children:\n    etcd: {hosts: {cp1: {ansible_host: 192.0.2.1}}}\n    kube_control_plane: {hosts: {cp1: }}\n    kube_node: {hosts: {n1: {ansible_host: 192.0.2.11}, n2: {ansible_host: 192.0.2.12}, n3: {ansible_host: 192.0.2.13}}}\n';
 
