@@ -2,6 +2,8 @@
 // `drover etcd restore` on a 3-member TLS etcd on the fleet, at 100k small keys and then with
 // ~1 GB more (1,000 values of 1 MB). Not a test: it prints a markdown table (also written to
 // test/bench/etcd-results.md).  BENCH_ETCD_SUBNET=62 BENCH_ETCD_GB_KEYS=1000 npm run bench:etcd
+// Each fleet host's root is a tmpfs overlay: at 1 GB a host holds the DB, its WAL, the snapshot
+// copy, the upload and the moved-aside data dir, so hosts get 6 GB (RAM, used only as filled).
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,8 @@ function row(what: string, dbBytes: number, keys: string, backup: Timed, restore
 }
 
 async function main(): Promise<void> {
-  const c = await startDrillCluster({ name: 'bench-etcd', subnet: SUBNET, hosts: 3, token: 'bench-etcd', deployVars: ['etcd_enable_grpc_gateway=true'] });
+  process.env.FLEET_TMPFS_SIZE ??= '6g';
+  const c = await startDrillCluster({ name: 'bench-etcd', subnet: SUBNET, hosts: 3, token: 'bench-etcd', deployVars: ['etcd_enable_grpc_gateway=true', `etcd_snapshot_count=${process.env.BENCH_ETCD_SNAPSHOT_COUNT ?? 100}`] });
   const rows: string[] = [];
   try {
     const endpoint = `https://${c.ipOf('host1')}:2379`;
@@ -48,6 +51,9 @@ async function main(): Promise<void> {
     await fillEtcd({ endpoint, pki, prefix: '/bench/big/', keys: BIG_KEYS, valueBytes: 1_000_000, inFlight: 2 });
     console.error(`filled ${BIG_KEYS} × 1 MB in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
     await measure(SMALL_KEYS ? '+ 1 GB of 1 MB values' : '1 GB of 1 MB values', `${SMALL_KEYS ? `${SMALL_KEYS} × 90 B + ` : ''}${BIG_KEYS} × 1 MB`);
+  } catch (err) {
+    console.error(c.fleet.exec('host1', 'systemctl status etcd 2>&1 | tail -5; tail -n 15 /var/log/journal/etcd*.log /var/log/etcd*.log 2>/dev/null').stdout);
+    throw err;
   } finally {
     await c.fleet.stop();
     rmSync(c.dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { SshConnection } from '../../../src/connections/ssh.js';
 
 let fleet: Fleet;
 let noSftp: Fleet;
-const [S1, S2] = (process.env.DROVER_SSH_STREAM_SUBNETS ?? '62,63').split(',').map(Number);
+// both fleets use one subnet, one after the other (the SFTP one is stopped before the other starts)
+const SUBNET = Number(process.env.DROVER_SSH_STREAM_SUBNET ?? 63);
 
 function conn(f: Fleet, user = 'root', extra: Record<string, unknown> = {}): SshConnection {
   const h = f.hosts[0]!;
@@ -19,17 +20,13 @@ function conn(f: Fleet, user = 'root', extra: Record<string, unknown> = {}): Ssh
 }
 
 before(async () => {
-  fleet = await startFleet({ hosts: 1, name: 'm-sshstream', subnet: S1 });
-  process.env.DROVER_FLEET_NO_SFTP = '1';
-  try {
-    noSftp = await startFleet({ hosts: 1, name: 'm-sshstream-nosftp', subnet: S2 });
-  } finally {
-    delete process.env.DROVER_FLEET_NO_SFTP;
-  }
+  fleet = await startFleet({ hosts: 1, name: 'm-sshstream', subnet: SUBNET });
 });
 
+let fleetStopped = false;
+
 after(async () => {
-  await fleet?.stop();
+  if (!fleetStopped) await fleet?.stop();
   await noSftp?.stop();
 });
 
@@ -63,6 +60,14 @@ test('under sudo (with a password): the bytes go through the become user\'s shel
 });
 
 test('without an SFTP subsystem: streams through the put script and cat', async () => {
+  await fleet.stop();
+  fleetStopped = true;
+  process.env.DROVER_FLEET_NO_SFTP = '1';
+  try {
+    noSftp = await startFleet({ hosts: 1, name: 'm-sshstream-nosftp', subnet: SUBNET });
+  } finally {
+    delete process.env.DROVER_FLEET_NO_SFTP;
+  }
   const c = conn(noSftp);
   try {
     await c.putStream(chunks(data), '/root/plain.bin', { mode: 0o640 });
