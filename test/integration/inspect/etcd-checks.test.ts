@@ -10,7 +10,7 @@ import { failures, inspectJson } from './inspect-fleet.js';
 let c: DrillCluster;
 
 before(async () => {
-  c = await startDrillCluster({ name: 'inspect-etcd', subnet: 54, hosts: 3, token: 'inspect-etcd' });
+  c = await startDrillCluster({ name: 'inspect-etcd', subnet: 64, hosts: 3, token: 'inspect-etcd' });
 });
 
 after(async () => {
