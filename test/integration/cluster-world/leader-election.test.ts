@@ -152,7 +152,9 @@ test('a leader that cannot renew within the renew deadline logs a fatal line and
   const next = await until('the standby to take over', async () => {
     const r = await lockRecord('kube-controller-manager');
     return r && r.holderIdentity === standby.name ? r : undefined;
-  }, 30_000);
+    // the standby's own requests hung too (up to its 10 s request timeout), then it must see the
+    // record unchanged for a whole lease (15 s) plus a jittered retry: 60 s leaves room for load
+  }, 60_000);
   assert.equal(next.leaderTransitions, 2);
   assert.equal(standby.child.exitCode, null, 'a standby that could not reach the API keeps running');
   standby.child.kill('SIGKILL');
