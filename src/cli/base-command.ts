@@ -3,6 +3,8 @@
 import { Command, Flags } from '@oclif/core';
 import { InputError, TemplateError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import type { ClusterOptions } from '../cluster/deploy.js';
+import { connectionDefaults, type ConnectionFlagValues } from './connection-flags.js';
 import { configSetting, loadProjectConfig, type ProjectConfig } from './project-config.js';
 import { isUsageError, usageErrorLines } from './usage-error.js';
 
@@ -33,6 +35,32 @@ export abstract class BaseCommand extends Command {
   /** drover.yml or ansible.cfg (see project-config.ts), read once per command. */
   protected projectConfig(): ProjectConfig {
     return (this.loadedConfig ??= loadProjectConfig());
+  }
+
+  /**
+   * The options every `drover cluster` command shares, from its flags. `-l` is refused where the
+   * command acts on the whole cluster (`limit: false`), never accepted and ignored.
+   */
+  protected async clusterOptions(
+    flags: { inventory?: string[]; limit?: string; 'extra-vars'?: string[]; json: boolean; verbose: boolean; 'pki-dir'?: string; forks?: number } & Partial<ConnectionFlagValues>,
+    { limit, connection = true }: { limit: boolean; connection?: boolean },
+  ): Promise<ClusterOptions> {
+    if (!limit && flags.limit !== undefined) throw new InputError(`${this.id ?? 'this command'} acts on the whole cluster; -l/--limit is not supported here`, { field: 'limit' });
+    const cli = connection ? await connectionDefaults(flags as ConnectionFlagValues, this.projectConfig()) : undefined;
+    return {
+      inventory: this.inventorySources(flags.inventory),
+      ...(limit ? { limit: flags.limit } : {}),
+      extraVars: flags['extra-vars'] ?? [],
+      json: flags.json,
+      verbose: flags.verbose,
+      check: false,
+      diff: false,
+      forks: flags.forks ?? (configSetting(this.projectConfig(), 'forks') as number | undefined) ?? 50,
+      pkiDir: flags['pki-dir'],
+      ...(cli ? { cliDefaults: cli.vars, cliSecrets: cli.secrets } : {}),
+      log: (line) => this.log(line),
+      logError: (line) => this.logToStderr(line),
+    };
   }
 
   /** Inventory sources: -i, else $DROVER_INVENTORY/$ANSIBLE_INVENTORY, else the config file's `inventory`. */

@@ -1,8 +1,7 @@
 // drover cluster deploy: preflight, PKI, the deploy playbook, then the verification table.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
-import { configSetting } from '../../cli/project-config.js';
+import { connectionFlags } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
 export const CLUSTER_EXIT_HELP = `EXIT CODES
@@ -35,23 +34,11 @@ ${CLUSTER_EXIT_HELP}`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterDeploy);
-    const config = this.projectConfig();
-    const cli = await connectionDefaults(flags, config);
     const { runClusterDeploy } = await import('../../cluster/deploy.js');
     const code = await runClusterDeploy({
-      inventory: this.inventorySources(flags.inventory),
-      limit: flags.limit,
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
+      ...(await this.clusterOptions(flags, { limit: true })),
       check: flags.check,
       diff: flags.diff,
-      forks: flags.forks ?? (configSetting(config, 'forks') as number | undefined) ?? 50,
-      pkiDir: flags['pki-dir'],
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

@@ -1,7 +1,7 @@
 // drover cluster guard: stop controller-manager and scheduler while no apiserver answers.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { connectionFlags } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
 export default class ClusterGuard extends BaseCommand {
@@ -32,26 +32,14 @@ EXIT CODES
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterGuard);
-    const cli = await connectionDefaults(flags, this.projectConfig());
     const { runClusterGuard } = await import('../../cluster/maintenance/guard.js');
     const code = await runClusterGuard({
-      inventory: this.inventorySources(flags.inventory),
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: 50,
-      pkiDir: flags['pki-dir'],
+      ...(await this.clusterOptions(flags, { limit: false })),
       stateDir: flags['state-dir'],
       graceSeconds: flags.grace,
       watch: flags.watch,
       intervalSeconds: flags.interval,
       webhook: flags.webhook,
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

@@ -2,7 +2,7 @@
 // kubelet and kube-proxy binaries and flags.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { connectionFlags } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
 export default class ClusterRollback extends BaseCommand {
@@ -26,22 +26,10 @@ EXIT CODES
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterRollback);
-    const cli = await connectionDefaults(flags, this.projectConfig());
     const { runClusterRollback } = await import('../../cluster/upgrade/run.js');
     const code = await runClusterRollback({
-      inventory: this.inventorySources(flags.inventory),
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: 50,
-      pkiDir: flags['pki-dir'],
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
+      ...(await this.clusterOptions(flags, { limit: false })),
       node: flags.node,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

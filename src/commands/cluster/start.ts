@@ -1,7 +1,6 @@
 // drover cluster start: cluster stop undone in a safe order, each stage verified before the next.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import type { StageName } from '../../cluster/maintenance/context.js';
 import { MAINTENANCE_EXIT_HELP, maintenanceFlags } from './stop.js';
@@ -28,18 +27,10 @@ ${MAINTENANCE_EXIT_HELP}`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterStart);
-    const cli = await connectionDefaults(flags, this.projectConfig());
     const { runMaintenance } = await import('../../cluster/maintenance/run.js');
     const code = await runMaintenance({
       action: 'start',
-      inventory: this.inventorySources(flags.inventory),
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: 50,
-      pkiDir: flags['pki-dir'],
+      ...(await this.clusterOptions(flags, { limit: false })),
       stateDir: flags['state-dir'],
       apiservers: flags.apiservers,
       etcd: flags.etcd,
@@ -48,10 +39,6 @@ ${MAINTENANCE_EXIT_HELP}`;
       plan: flags.plan,
       yes: flags.yes,
       reason: flags.reason,
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

@@ -24,16 +24,7 @@ EXIT CODES
     const { flags } = await this.parse(ClusterStatus);
     const { runClusterStatus } = await import('../../cluster/deploy.js');
     const code = await runClusterStatus({
-      inventory: this.inventorySources(flags.inventory),
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: 50,
-      pkiDir: flags['pki-dir'],
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
+      ...(await this.clusterOptions(flags, { limit: false, connection: false })),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

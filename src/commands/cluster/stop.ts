@@ -1,7 +1,7 @@
 // drover cluster stop: close the cluster for maintenance, stage by stage, each stage proven.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { connectionFlags } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
 /** Exit codes of cluster stop/start. */
@@ -40,28 +40,16 @@ ${MAINTENANCE_EXIT_HELP}`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ClusterStop);
-    const cli = await connectionDefaults(flags, this.projectConfig());
     const { runMaintenance } = await import('../../cluster/maintenance/run.js');
     const code = await runMaintenance({
       action: 'stop',
-      inventory: this.inventorySources(flags.inventory),
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: 50,
-      pkiDir: flags['pki-dir'],
+      ...(await this.clusterOptions(flags, { limit: false })),
       stateDir: flags['state-dir'],
       apiservers: flags.apiservers,
       etcd: flags.etcd,
       plan: flags.plan,
       yes: flags.yes,
       reason: flags.reason,
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

@@ -2,7 +2,7 @@
 // plane one host at a time, nodes canary then batches), resumable.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectionDefaults, connectionFlags } from '../../cli/connection-flags.js';
+import { connectionFlags } from '../../cli/connection-flags.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
 export default class ClusterUpgrade extends BaseCommand {
@@ -48,27 +48,14 @@ An interrupted or killed run is continued by running the same command again.`;
     const { flags } = await this.parse(ClusterUpgrade);
     const { batchSize } = await import('../../cluster/upgrade/options.js');
     if (batchSize(flags.batch, 100) === undefined) this.error(`--batch '${flags.batch}' is neither a positive count nor a percentage (1-100%)`, { exit: EXIT.INVALID_INPUT });
-    const cli = await connectionDefaults(flags, this.projectConfig());
     const { runClusterUpgrade } = await import('../../cluster/upgrade/run.js');
     const code = await runClusterUpgrade({
-      inventory: this.inventorySources(flags.inventory),
-      limit: flags.limit,
-      extraVars: flags['extra-vars'] ?? [],
-      json: flags.json,
-      verbose: flags.verbose,
-      check: false,
-      diff: false,
-      forks: flags.forks ?? 50,
-      pkiDir: flags['pki-dir'],
-      cliDefaults: cli.vars,
-      cliSecrets: cli.secrets,
+      ...(await this.clusterOptions(flags, { limit: true })),
       choices: { to: flags.to, strategy: flags.strategy as 'in-place', canary: flags.canary, batch: flags.batch, maxFailures: flags['max-failures'], allowNotReady: flags['allow-not-ready'] },
       planOnly: flags.plan,
       stateDir: flags['state-dir'],
       backupDir: flags['backup-dir'],
       fresh: flags.fresh,
-      log: (line) => this.log(line),
-      logError: (line) => this.logToStderr(line),
     });
     if (code !== EXIT.OK) this.exit(code);
   }

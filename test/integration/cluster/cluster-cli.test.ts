@@ -28,3 +28,13 @@ test('kubespray\'s old group names are refused by deploy with the name to use, a
   assert.match(res.stderr, /kube-master: kubespray's old group name; rename it to kube_control_plane/);
   assert.match(res.stderr, /kube-node: kubespray's old group name; rename it to kube_node/);
 });
+
+test('-l is refused by the cluster commands that act on the whole cluster, never accepted and ignored', async () => {
+  const p = inv('all:\n  children:\n    etcd: {hosts: {a: {ansible_host: 10.9.0.1}}}\n    kube_control_plane: {hosts: {a: }}\n    kube_node: {hosts: {b: {ansible_host: 10.9.0.2}}}\n');
+  const extra: Record<string, string[]> = { status: [], stop: ['--yes'], start: ['--yes'], guard: [], rollback: ['--node', 'b'] };
+  for (const [verb, more] of Object.entries(extra)) {
+    const res = await drover(['cluster', verb, '-i', p, '-l', 'b', ...more]);
+    assert.equal(res.code, 5, `${verb}: ${res.stdout}${res.stderr}`);
+    assert.match(res.stderr, /acts on the whole cluster; -l\/--limit is not supported here/);
+  }
+});
