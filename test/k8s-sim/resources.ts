@@ -155,3 +155,35 @@ export function toTable(r: ResourceType, items: Obj[], resourceVersion: string, 
   });
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion }, columnDefinitions, rows };
 }
+
+/** Where an API path points: resource type, namespace, name, subresource. */
+export interface Target {
+  r: ResourceType;
+  namespace?: string;
+  name?: string;
+  sub?: string;
+}
+
+/** Map an API path to (type, namespace, name, subresource). */
+export function route(path: string): Target | undefined {
+  const seg = path.split('/').filter(Boolean);
+  let group = '';
+  let version: string;
+  let rest: string[];
+  if (seg[0] === 'api' && seg[1] === 'v1') {
+    version = 'v1';
+    rest = seg.slice(2);
+  } else if (seg[0] === 'apis' && seg.length >= 3) {
+    group = seg[1]!;
+    version = seg[2]!;
+    rest = seg.slice(3);
+  } else return undefined;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = decodeURIComponent(rest[1]!);
+    rest = rest.slice(2);
+  }
+  const r = findResource(group, version, rest[0] ?? '');
+  if (!r) return undefined;
+  return { r, namespace, name: rest[1] ? decodeURIComponent(rest[1]) : undefined, sub: rest[2] };
+}

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { makeServerPki } from './pki.js';
 import { jsonPatch, mergePatch } from './patch.js';
-import { apiVersionOf, findResource, groupList, resourceList, toTable, RESOURCES, type ResourceType } from './resources.js';
+import { apiVersionOf, findResource, groupList, resourceList, route, toTable, RESOURCES, type ResourceType, type Target } from './resources.js';
 import { matches, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { checkEviction, checkFieldSelector, checkForbidden, checkTypes, normalizeQuantities, page } from './refusals.js';
 import { containerEnv, execArgv, startSandbox, stopSandbox, type Sandbox } from './sandbox.js';
@@ -169,37 +169,6 @@ function defaultNode(n: Obj): void {
 }
 
 // ---- HTTP ----------------------------------------------------------------------------------
-
-interface Target {
-  r: ResourceType;
-  namespace?: string;
-  name?: string;
-  sub?: string;
-}
-
-/** Map an API path to (type, namespace, name, subresource). */
-function route(path: string): Target | undefined {
-  const seg = path.split('/').filter(Boolean);
-  let group = '';
-  let version: string;
-  let rest: string[];
-  if (seg[0] === 'api' && seg[1] === 'v1') {
-    version = 'v1';
-    rest = seg.slice(2);
-  } else if (seg[0] === 'apis' && seg.length >= 3) {
-    group = seg[1]!;
-    version = seg[2]!;
-    rest = seg.slice(3);
-  } else return undefined;
-  let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
-    namespace = decodeURIComponent(rest[1]!);
-    rest = rest.slice(2);
-  }
-  const r = findResource(group, version, rest[0] ?? '');
-  if (!r) return undefined;
-  return { r, namespace, name: rest[1] ? decodeURIComponent(rest[1]) : undefined, sub: rest[2] };
-}
 
 function wantsTable(req: IncomingMessage): boolean {
   return /as=Table/.test(String(req.headers.accept ?? ''));

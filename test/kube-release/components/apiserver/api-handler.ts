@@ -4,7 +4,7 @@
 // through pods/binding, and deletes bound pods gracefully (deletionTimestamp first).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonPatch, mergePatch } from '../../../k8s-sim/patch.js';
-import { apiVersionOf, findResource, groupList, resourceList, toTable, RESOURCES, type ResourceType } from '../../../k8s-sim/resources.js';
+import { apiVersionOf, findResource, groupList, resourceList, route, toTable, RESOURCES, type ResourceType, type Target } from '../../../k8s-sim/resources.js';
 import { matches, parseFieldSelector, parseLabelSelector } from '../../../k8s-sim/selectors.js';
 import { ApiError } from '../../../k8s-sim/store.js';
 import type { EtcdStore } from './etcd-store.js';
@@ -16,13 +16,6 @@ export interface ApiContext {
   store: EtcdStore;
   version: string; // "v1.6.13"
   serverAddress: string; // host:port advertised in /api
-}
-
-interface Target {
-  r: ResourceType;
-  namespace?: string;
-  name?: string;
-  sub?: string;
 }
 
 const core = (plural: string): ResourceType | undefined => findResource('', 'v1', plural);
@@ -38,29 +31,6 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function route(path: string): Target | undefined {
-  const seg = path.split('/').filter(Boolean);
-  let group = '';
-  let version: string;
-  let rest: string[];
-  if (seg[0] === 'api' && seg[1] === 'v1') {
-    version = 'v1';
-    rest = seg.slice(2);
-  } else if (seg[0] === 'apis' && seg.length >= 3) {
-    group = seg[1]!;
-    version = seg[2]!;
-    rest = seg.slice(3);
-  } else return undefined;
-  let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
-    namespace = decodeURIComponent(rest[1]!);
-    rest = rest.slice(2);
-  }
-  const r = findResource(group, version, rest[0] ?? '');
-  if (!r) return undefined;
-  return { r, namespace, name: rest[1] ? decodeURIComponent(rest[1]) : undefined, sub: rest[2] };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
