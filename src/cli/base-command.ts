@@ -8,8 +8,8 @@ import { connectionDefaults, type ConnectionFlagValues } from './connection-flag
 import { configSetting, loadProjectConfig, type ProjectConfig } from './project-config.js';
 import { isUsageError, usageErrorLines } from './usage-error.js';
 
-export abstract class BaseCommand extends Command {
-  static override baseFlags = {
+/** The flags an inventory command may take; a command that reads only some offers only those (`pickBaseFlags`). */
+const BASE_FLAGS = {
     inventory: Flags.string({
       char: 'i',
       multiple: true,
@@ -28,14 +28,52 @@ export abstract class BaseCommand extends Command {
     }),
     json: Flags.boolean({ description: 'one JSON event per line, then a summary', default: false }),
     verbose: Flags.boolean({ char: 'v', description: 'show task results in full', default: false }),
-  };
+};
 
+/**
+ * The base flags a command actually reads. A command built on `LeanCommand` declares them with
+ * this, so oclif refuses the others (exit 5) instead of accepting them and doing nothing.
+ */
+export function pickBaseFlags<K extends keyof typeof BASE_FLAGS>(...names: K[]): Pick<typeof BASE_FLAGS, K> {
+  return Object.fromEntries(names.map((n) => [n, BASE_FLAGS[n]])) as Pick<typeof BASE_FLAGS, K>;
+}
+
+/** Error mapping, exit codes and the project config, without any flag: for commands that read few base flags. */
+export abstract class LeanCommand extends Command {
   private loadedConfig?: ProjectConfig;
 
   /** drover.yml or ansible.cfg (see project-config.ts), read once per command. */
   protected projectConfig(): ProjectConfig {
     return (this.loadedConfig ??= loadProjectConfig());
   }
+
+  /** Inventory sources: -i, else $DROVER_INVENTORY/$ANSIBLE_INVENTORY, else the config file's `inventory`. */
+  protected inventorySources(flag: string[] | undefined): string[] {
+    return flag ?? (configSetting(this.projectConfig(), 'inventory') as string[] | undefined) ?? [];
+  }
+
+  /** Print a known error the way a user can act on it, and exit with its code. */
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
+    if (err instanceof InputError) {
+      this.logToStderr(`ERROR! ${err.format()}`);
+      this.exit(EXIT.INVALID_INPUT);
+    }
+    if (err instanceof TemplateError) {
+      this.logToStderr(`ERROR! ${err.message}`);
+      this.exit(EXIT.INVALID_INPUT);
+    }
+    // oclif's own flag and argument parsing errors are invalid input too: short, and exit 5
+    if (isUsageError(err, this.parsed)) {
+      this.logToStderr(usageErrorLines(err, this.config.bin, this.id));
+      this.exit(EXIT.INVALID_INPUT);
+    }
+    return super.catch(err);
+  }
+}
+
+/** Every base flag: the commands that read them all (play, the cluster and etcd commands). */
+export abstract class BaseCommand extends LeanCommand {
+  static override baseFlags = BASE_FLAGS;
 
   /**
    * The options every `drover cluster` command shares, from its flags. `-l` is refused where the
@@ -61,28 +99,5 @@ export abstract class BaseCommand extends Command {
       log: (line) => this.log(line),
       logError: (line) => this.logToStderr(line),
     };
-  }
-
-  /** Inventory sources: -i, else $DROVER_INVENTORY/$ANSIBLE_INVENTORY, else the config file's `inventory`. */
-  protected inventorySources(flag: string[] | undefined): string[] {
-    return flag ?? (configSetting(this.projectConfig(), 'inventory') as string[] | undefined) ?? [];
-  }
-
-  /** Print a known error the way a user can act on it, and exit with its code. */
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<any> {
-    if (err instanceof InputError) {
-      this.logToStderr(`ERROR! ${err.format()}`);
-      this.exit(EXIT.INVALID_INPUT);
-    }
-    if (err instanceof TemplateError) {
-      this.logToStderr(`ERROR! ${err.message}`);
-      this.exit(EXIT.INVALID_INPUT);
-    }
-    // oclif's own flag and argument parsing errors are invalid input too: short, and exit 5
-    if (isUsageError(err, this.parsed)) {
-      this.logToStderr(usageErrorLines(err, this.config.bin, this.id));
-      this.exit(EXIT.INVALID_INPUT);
-    }
-    return super.catch(err);
   }
 }

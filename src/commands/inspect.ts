@@ -1,8 +1,11 @@
 // drover inspect: run pluggable checks over every host and report failures (red) and warnings (yellow).
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../cli/base-command.js';
 
-export default class Inspect extends BaseCommand {
+export default class Inspect extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'extra-vars', 'json');
+
   static override summary = 'Inspect the fleet with pluggable checks; failures in red, warnings in yellow';
   static override description = `Runs the built-in checks (playbooks/inspect/checks in the package: disk and inode use, memory,
 load per core, clock offset against this machine, zombies, open files, kernel spread,

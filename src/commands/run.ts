@@ -1,12 +1,15 @@
 // drover run: one module on the hosts of a pattern (Ansible's ad hoc command).
 import { Args, Flags } from '@oclif/core';
 import { join } from 'node:path';
-import { BaseCommand } from '../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../cli/base-command.js';
 import { connectionFlags, connectionDefaults } from '../cli/connection-flags.js';
 import { configSetting } from '../cli/project-config.js';
 import { EXIT, EXIT_CODE_HELP } from '../cli/exit-codes.js';
 
-export default class Run extends BaseCommand {
+export default class Run extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'extra-vars', 'json');
+
   static override summary = 'Run one module on the hosts matching a pattern (ad hoc)';
   static override description = `Like \`ansible PATTERN -m MODULE -a ARGS\`: a one-task play, no fact gathering.
 

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const aenv = { ...kenv, ANSIBLE_CONFIG: cfg, ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'), ANSIBLE_STDOUT_CALLBACK: 'minimal' };
     const loop = pods.map((p) => `kubectl exec -n ${NS} ${p} -- cat /etc/hostname`).join('\n');
     const ways: { name: string; cmd: string[]; env?: Record<string, string> }[] = [
-      { name: 'Drover (kubernetes connection)', cmd: [process.execPath, join(ROOT, 'bin', 'run.js'), 'run', 'all', '-i', droverInv, '-a', 'cat /etc/hostname', '-f', String(PODS), '-v'] },
+      { name: 'Drover (kubernetes connection)', cmd: [process.execPath, join(ROOT, 'bin', 'run.js'), 'run', 'all', '-i', droverInv, '-a', 'cat /etc/hostname', '-f', String(PODS)] },
       { name: '`kubectl exec` loop, sequential', cmd: ['sh', '-c', loop], env: kenv },
       { name: '`kubectl exec`, all in parallel', cmd: ['sh', '-c', `${loop.split('\n').map((l) => `${l} &`).join('\n')}\nwait`], env: kenv },
       { name: 'Ansible kubectl connection, `raw`', cmd: ['ansible', 'pods', '-i', ansibleInv, '-m', 'raw', '-a', 'cat /etc/hostname'], env: aenv },

@@ -1,8 +1,11 @@
 // drover etcd replace-member HOST: single-member recovery while the others keep quorum.
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 
-export default class EtcdReplaceMember extends BaseCommand {
+export default class EtcdReplaceMember extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'extra-vars', 'json');
+
   static override summary = 'Bring one lost member back into a running etcd cluster (single-member recovery)';
   static override description = `For a member whose data is lost, or a new machine with the same inventory name and address
 (deploy it first with playbooks/etcd/deploy.yml -l HOST). Refused unless HOST is deployed and

@@ -1,8 +1,11 @@
 // drover etcd restore SNAPSHOT: onto a group's members, in place or onto other hosts, then proved.
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 
-export default class EtcdRestore extends BaseCommand {
+export default class EtcdRestore extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'extra-vars', 'json');
+
   static override summary = 'Restore an etcd snapshot onto the members of a group and prove the result';
   static override description = `Verifies the snapshot (SHA-256 trailer, and SNAPSHOT.sha256 when it is there), then a
 preflight touches nothing: --group must have an odd number of members, at least 3, each

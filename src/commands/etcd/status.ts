@@ -1,8 +1,11 @@
 // drover etcd status: members, leader, revision, DB size, health; probed in parallel with a short timeout.
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 
-export default class EtcdStatus extends BaseCommand {
+export default class EtcdStatus extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'extra-vars', 'json');
+
   static override summary = 'Show each etcd member: ID, name, leader, revision, DB size, health';
   static override description = `Asks every member of --group (narrowed by -l; -e overrides member vars) at once, each
 probe bounded by --probe-timeout, so a dead member shows as UNHEALTHY within seconds.

@@ -1,8 +1,11 @@
 // drover etcd verify-restore SNAPSHOT: prove a backup restorable in a throwaway local member.
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 
-export default class EtcdVerifyRestore extends BaseCommand {
+export default class EtcdVerifyRestore extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('json');
+
   static override summary = 'Prove a snapshot restorable: restore it into a throwaway local etcd and check it';
   static override description = `Checks the snapshot (SHA-256 trailer and SNAPSHOT.sha256), restores it with etcdctl into a
 temp dir on this machine, starts a single throwaway etcd member on --listen (random ports

@@ -1,9 +1,12 @@
 // drover inventory graph: the group tree.
 import { Args } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
-export default class InventoryGraph extends BaseCommand {
+export default class InventoryGraph extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory');
+
   static override summary = 'Show groups and hosts as a tree';
   static override examples = ['<%= config.bin %> inventory graph -i inventory/example.yml', '<%= config.bin %> inventory graph etcd -i inventory/example.ini'];
   static override args = { group: Args.string({ description: 'group at the root of the tree', default: 'all' }) };

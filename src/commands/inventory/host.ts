@@ -1,10 +1,13 @@
 // drover inventory host NAME: merged variables of one host, secrets masked.
 import { Args } from '@oclif/core';
 import { stringify } from 'yaml';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 import { EXIT } from '../../cli/exit-codes.js';
 
-export default class InventoryHost extends BaseCommand {
+export default class InventoryHost extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'json');
+
   static override summary = "Show a host's merged variables (secrets masked)";
   static override examples = ['<%= config.bin %> inventory host web01 -i inventory/example.yml', '<%= config.bin %> inventory host web01 -i inventory/ --json'];
   static override args = { name: Args.string({ description: 'inventory host name', required: true }) };

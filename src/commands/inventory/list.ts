@@ -1,8 +1,11 @@
 // drover inventory list: the hosts a pattern selects.
 import { Args } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
+import { LeanCommand, pickBaseFlags } from '../../cli/base-command.js';
 
-export default class InventoryList extends BaseCommand {
+export default class InventoryList extends LeanCommand {
+  // only the base flags this command reads; the others are refused, not ignored
+  static override baseFlags = pickBaseFlags('inventory', 'limit', 'json');
+
   static override summary = 'List the hosts matching a pattern (default all)';
   static override examples = ['<%= config.bin %> inventory list -i inventory/example.yml', "<%= config.bin %> inventory list 'web:&prod' -i inv/ --json"];
   static override args = { pattern: Args.string({ description: 'host pattern', default: 'all' }) };
