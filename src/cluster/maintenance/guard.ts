@@ -1,119 +1,141 @@
 // `drover cluster guard`: the outage rule. When no apiserver answers a real API read for
 // --grace seconds, stop controller-manager and scheduler everywhere (they would act on a
-// broken view); once every apiserver answers again, start them, unless an operator's
-// `cluster stop` holds them down. Each action is notified. Cron it every minute, or --watch.
+// broken view); once every apiserver answers again, start what the guard stopped, unless an
+// operator's `cluster stop` holds them down. Each action is notified. Cron it every minute, or --watch.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT } from '../../cli/exit-codes.js';
-import { postWebhook } from '../../etcd/backup-notify.js';
 import { ConnectionPool } from '../../executor/connection-pool.js';
+import type { MailSettings } from '../../util/send-mail.js';
 import { hostAccess, load, type ClusterOptions, type Loaded } from '../deploy.js';
 import type { HostExec } from '../verify.js';
-import { adminTls, processRunning, readLeaderLock, realRead, type AdminTls } from './probes.js';
+import { GUARDED_UNITS, guardedProcesses, systemctlEverywhere } from './guard-actions.js';
+import { notifyGuard, type GuardNotice } from './guard-notify.js';
+import { adminTls, readLeaderLock, realRead, type AdminTls } from './probes.js';
 import { readRecord, writeDurably } from './record.js';
-import { EXIT_LOCKED, maintenanceLock, runStagePlaybook, stateDirOf } from './shared.js';
+import { EXIT_LOCKED, maintenanceLock, stateDirOf } from './shared.js';
 
 export interface GuardOptions extends ClusterOptions {
   graceSeconds: number;
   watch: boolean;
   intervalSeconds: number;
+  /** Seconds one API read may take before that apiserver counts as not answering. */
+  probeTimeoutSeconds: number;
   webhook?: string;
+  mail?: MailSettings;
   stateDir?: string;
 }
 
-/** What the guard remembers between cron runs: since when no apiserver answered. */
+/** What the guard remembers between cron runs: since when no apiserver answered, and what it stopped. */
 interface GuardState {
   downSince?: string;
+  /** Control-plane hosts where the guard itself stopped controller-manager and scheduler. */
+  stopped?: { hosts: string[]; at: string };
 }
 
-const COMPONENTS = ['kube-controller-manager', 'kube-scheduler'];
+const statePath = (dir: string): string => join(dir, 'guard.json');
 
 function readState(dir: string): GuardState {
-  const p = join(dir, 'guard.json');
+  const p = statePath(dir);
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as GuardState) : {};
 }
 
-/** Which control-plane hosts still run a controller-manager or scheduler process. */
-async function runningOn(exec: HostExec, hosts: string[]): Promise<{ host: string; component: string; running: boolean }[]> {
-  const out = await Promise.all(hosts.flatMap((h) => COMPONENTS.map(async (c) => ({ host: h, component: c, running: (await processRunning(exec, h, `/usr/local/bin/${c}`)) === true }))));
-  return out;
+function writeState(dir: string, s: GuardState): void {
+  writeDurably(statePath(dir), `${JSON.stringify(s)}\n`);
 }
 
 /** Poll until a condition holds or the time is up. */
-async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+async function until(check: () => Promise<boolean>, ms: number, everyMs = 1000): Promise<boolean> {
   const end = Date.now() + ms;
   for (;;) {
     if (await check()) return true;
     if (Date.now() > end) return false;
-    await sleep(1000);
+    await sleep(everyMs);
   }
 }
 
 /** Both leaders renewed within their lease since `since`. */
 async function leadersRenewing(tls: AdminTls, ips: string[], since: number): Promise<boolean> {
-  for (const c of COMPONENTS) {
+  for (const c of GUARDED_UNITS) {
     const lock = await readLeaderLock(tls, ips, c);
     if (lock.error || Date.parse(lock.renewTime ?? '') < Math.floor(since / 1000) * 1000) return false;
   }
   return true;
 }
 
-/** One look at the cluster and at most one action; returns the exit code of this round. */
-async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: string): Promise<number> {
+/** A round's outcome: its exit code, and (with --watch) how soon the next round should look. */
+interface RoundResult {
+  code: number;
+  nextInMs?: number;
+}
+
+/** One look at the cluster and at most one action. */
+async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: string): Promise<RoundResult> {
   const lock = await maintenanceLock(stateDir, (line) => o.log(`guard: ${line}`));
-  if (!lock) return EXIT_LOCKED;
+  if (!lock) return { code: EXIT_LOCKED };
   try {
     const tls = adminTls(l.pkiDir);
     const cp = l.config.controlPlane;
-    const reads = await Promise.all(cp.map(async (h) => ({ subject: h.name, ...(await realRead(tls, h.ip)) })));
+    const hosts = cp.map((h) => h.name);
+    // the reads and the process check run at once, each read bounded by --probe-timeout
+    const [reads, procs] = await Promise.all([Promise.all(cp.map(async (h) => ({ subject: h.name, ...(await realRead(tls, h.ip, 6443, o.probeTimeoutSeconds * 1000)) }))), guardedProcesses(exec, hosts)]);
+    const now = Date.now();
     const up = reads.filter((r) => r.ok).length;
     const state = readState(stateDir);
-    const now = Date.now();
-    const procs = await runningOn(exec, cp.map((h) => h.name));
-    const notify = async (action: string, message: string): Promise<void> => {
+    const notify = async (action: GuardNotice['action'], message: string): Promise<void> => {
       o.log(`guard: ${message}`);
-      const body = { type: 'cluster_guard', cluster: l.config.clusterName, action, message, apiservers: reads, at: new Date().toISOString() };
-      if (o.json) o.log(JSON.stringify(body));
-      if (o.webhook) {
-        const sent = await postWebhook(o.webhook, body);
-        o.log(`guard: webhook ${sent.ok ? 'sent' : `NOT sent: ${sent.error}`}`);
-      }
+      const notice: GuardNotice = { type: 'cluster_guard', cluster: l.config.clusterName, action, message, apiservers: reads, at: new Date().toISOString() };
+      if (o.json) o.log(JSON.stringify(notice));
+      await notifyGuard({ webhook: o.webhook, mail: o.mail }, notice, o.log);
     };
     if (up === 0) {
       const since = state.downSince ? Date.parse(state.downSince) : now;
-      if (!state.downSince) writeDurably(join(stateDir, 'guard.json'), `${JSON.stringify({ downSince: new Date(now).toISOString() })}\n`);
+      if (!state.downSince) writeState(stateDir, { ...state, downSince: new Date(now).toISOString() });
       const downFor = (now - since) / 1000;
       const still = procs.filter((p) => p.running);
       if (downFor < o.graceSeconds || !still.length) {
         o.log(`guard: no apiserver answers a real API read (${reads.map((r) => `${r.subject}: ${r.what}`).join('; ')}) for ${Math.round(downFor)} s (grace ${o.graceSeconds} s); ${still.length ? 'waiting' : 'controller-manager and scheduler already stopped'}`);
-        return EXIT.OK;
+        // with --watch, look again the moment the grace runs out rather than up to an interval later
+        return { code: EXIT.OK, ...(still.length ? { nextInMs: Math.max(100, since + o.graceSeconds * 1000 - now) } : {}) };
       }
-      await runStagePlaybook(o, 'stop', 'control-plane');
-      const gone = await until(async () => (await runningOn(exec, cp.map((h) => h.name))).every((p) => !p.running), 15_000);
-      await notify('stopped', `no apiserver answered for ${Math.round(downFor)} s: controller-manager and scheduler ${gone ? 'stopped' : 'NOT all stopped'} on ${cp.map((h) => h.name).join(', ')}`);
-      return gone ? EXIT.OK : EXIT.HOST_FAILED;
+      const targets = [...new Set(still.map((p) => p.host))];
+      const answers = await systemctlEverywhere(exec, targets, 'stop');
+      writeState(stateDir, { downSince: new Date(since).toISOString(), stopped: { hosts: [...new Set([...(state.stopped?.hosts ?? []), ...targets])], at: new Date().toISOString() } });
+      const gone = await until(async () => (await guardedProcesses(exec, hosts)).every((p) => !p.running), 15_000, 250);
+      const failed = answers.filter((a) => !a.ok).map((a) => `${a.host}: ${a.what}`);
+      await notify('stopped', `no apiserver answered for ${Math.round(downFor)} s: controller-manager and scheduler ${gone ? 'stopped' : 'NOT all stopped'} on ${hosts.join(', ')}${failed.length ? ` (${failed.join('; ')})` : ''}`);
+      return { code: gone ? EXIT.OK : EXIT.HOST_FAILED };
     }
-    if (state.downSince) writeDurably(join(stateDir, 'guard.json'), '{}\n');
     const missing = procs.filter((p) => !p.running);
     if (!missing.length) {
+      if (state.downSince || state.stopped) writeState(stateDir, {});
       o.log(`guard: ${up}/${cp.length} apiservers answer; controller-manager and scheduler run on every control-plane host`);
-      return EXIT.OK;
+      return { code: EXIT.OK };
     }
+    if (state.downSince) writeState(stateDir, { stopped: state.stopped });
     const record = readRecord(stateDir);
     if (record.stopped.includes('control-plane')) {
       o.log(`guard: controller-manager and scheduler were stopped by cluster stop (${record.by}, ${record.at}, reason: ${record.reason ?? '-'}); the guard starts nothing`);
-      return EXIT.OK;
+      return { code: EXIT.OK };
+    }
+    const mine = missing.filter((p) => state.stopped?.hosts.includes(p.host));
+    if (!mine.length) {
+      o.log(`guard: ${missing.map((p) => `${p.component} on ${p.host}`).join(', ')} not running, but the guard did not stop it; the guard starts only what it stopped`);
+      return { code: EXIT.OK };
     }
     if (up < cp.length) {
       o.log(`guard: ${up}/${cp.length} apiservers answer a real API read; waiting for all before starting controller-manager and scheduler`);
-      return EXIT.OK;
+      return { code: EXIT.OK };
     }
     const t0 = Date.now();
-    await runStagePlaybook(o, 'start', 'control-plane');
-    const ok = await until(() => leadersRenewing(tls, cp.map((h) => h.ip), t0), 60_000);
-    await notify('started', `every apiserver answers again: controller-manager and scheduler started${ok ? ', leaders renewing' : ' but NO leader renewed within 60 s'}`);
-    return ok ? EXIT.OK : EXIT.HOST_FAILED;
+    const targets = state.stopped!.hosts;
+    const answers = await systemctlEverywhere(exec, targets, 'start');
+    const failed = answers.filter((a) => !a.ok).map((a) => `${a.host}: ${a.what}`);
+    const ok = !failed.length && (await until(() => leadersRenewing(tls, cp.map((h) => h.ip), t0), 60_000));
+    if (ok) writeState(stateDir, {});
+    await notify('started', `every apiserver answers again: controller-manager and scheduler started on ${targets.join(', ')}${ok ? ', leaders renewing' : failed.length ? ` but NOT everywhere (${failed.join('; ')})` : ' but NO leader renewed within 60 s'}`);
+    return { code: ok ? EXIT.OK : EXIT.HOST_FAILED };
   } finally {
     await lock.release();
   }
@@ -125,22 +147,23 @@ export async function runClusterGuard(o: GuardOptions): Promise<number> {
   if (typeof l === 'number') return l;
   const stateDir = stateDirOf(o, l);
   const pool = new ConnectionPool();
+  const exec = hostAccess(l, pool);
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     for (;;) {
-      let code: number;
+      let r: RoundResult;
       try {
-        code = await guardRound(o, l, hostAccess(l, pool), stateDir);
+        r = await guardRound(o, l, exec, stateDir);
       } catch (err) {
         o.logError(`guard: ${(err as Error).message}`);
-        code = EXIT.HOST_FAILED;
+        r = { code: EXIT.HOST_FAILED };
       }
-      if (!o.watch) return code;
+      if (!o.watch) return r.code;
       try {
-        await sleep(o.intervalSeconds * 1000, undefined, { signal: ac.signal });
+        await sleep(Math.min(o.intervalSeconds * 1000, r.nextInMs ?? Infinity), undefined, { signal: ac.signal });
       } catch {
         return EXIT.OK;
       }

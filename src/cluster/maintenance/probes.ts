@@ -52,8 +52,8 @@ export function apiCall(tls: AdminTls, host: string, port: number, method: strin
 }
 
 /** A real API read (a namespace from etcd, not /healthz): the answer in one line, ok or not. */
-export async function realRead(tls: AdminTls, host: string, port = 6443): Promise<{ ok: boolean; what: string }> {
-  const r = await apiCall(tls, host, port, 'GET', '/api/v1/namespaces/kube-system');
+export async function realRead(tls: AdminTls, host: string, port = 6443, timeoutMs = 5000): Promise<{ ok: boolean; what: string }> {
+  const r = await apiCall(tls, host, port, 'GET', '/api/v1/namespaces/kube-system', undefined, timeoutMs);
   if ('error' in r) return { ok: false, what: r.error };
   return r.status === 200 ? { ok: true, what: 'GET namespaces/kube-system: 200' } : { ok: false, what: `GET namespaces/kube-system: HTTP ${r.status} ${r.body.trim().slice(0, 80)}` };
 }
