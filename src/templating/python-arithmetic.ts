@@ -6,6 +6,7 @@ import { pyPercentFormat } from './more-filters.js';
 import { pyTypeName } from './python-compare.js';
 import { arithmeticResult, isPyFloat, numberOf, pyFloat } from './python-float.js';
 import { isTuple } from './python-tuple.js';
+import { pyObjectSub } from './python-object.js';
 import { mustBeDefined, Undefined } from './undefined-value.js';
 
 function operand(v: unknown): unknown {
@@ -66,6 +67,9 @@ function nonZero(y: number, what: string): void {
 export function pySub(a: unknown, b: unknown): number {
   a = operand(a);
   b = operand(b);
+  // a datetime minus a datetime is a timedelta
+  const own = pyObjectSub(a, b);
+  if (own !== undefined) return own as number;
   const [x, y] = numbers('-', a, b);
   return arithmeticResult(x - y, a, b);
 }

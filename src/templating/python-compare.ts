@@ -3,6 +3,7 @@
 // lexicographic for lists and refuses mixed types, and `in` tests membership by value.
 import { TemplateError } from '../cli/errors.js';
 import { isPyFloat, isPyNumber, numberOf } from './python-float.js';
+import { pyObjectCompare } from './python-object.js';
 import { mustBeDefined, Undefined } from './undefined-value.js';
 
 function defined(v: unknown): unknown {
@@ -43,6 +44,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
 }
 
 function order(op: string, a: unknown, b: unknown): number {
+  const own = pyObjectCompare(a, b);
+  if (own !== undefined) return own;
   const x = num(a);
   const y = num(b);
   if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
