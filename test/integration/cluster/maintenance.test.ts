@@ -1,11 +1,14 @@
 // drover cluster stop / start on the cluster world (3 control-plane hosts + 4 nodes, v1.5.8)
 // with pods running: a full cycle ends green, every container keeps its ID and start time, no
 // pod is deleted, and the hosts' own systemctl logs show the documented order. Then the gate
-// drill: a container killed during the window stops `cluster stop` at that gate, naming the node.
+// drills: a container killed during the window stops `cluster stop` at that gate, naming the
+// node; a kubelet run by hand outside its unit keeps its port and stops `cluster stop --etcd` at
+// the kubelet gate, with etcd untouched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hubDrover } from './cluster-harness.js';
 import { containersOn, deployedWorld, runningPods, stageSequence, unitActions, type World } from './maintenance-harness.js';
 
@@ -15,7 +18,7 @@ const PODS = 2 * NODES.length;
 let world: World;
 
 before(async () => {
-  world = await deployedWorld('maint', 56, NODES, PODS);
+  world = await deployedWorld('m-maint', 77, NODES, PODS);
 });
 
 after(async () => {
@@ -94,4 +97,41 @@ test('gate drill: a container killed during the window stops `cluster stop` at t
 
   const start = await hubDrover(world.fleet, ['cluster', 'start', '-i', world.inventory, '--yes', '--from', 'entrances']);
   assert.equal(start.code, 0, start.stdout.slice(-4000) + start.stderr);
+});
+
+test('gate drill: a kubelet started by hand outside its unit keeps 10250 open: `cluster stop --etcd` fails at the kubelet gate naming the node; etcd is not touched', async () => {
+  // the real failure: `systemctl stop kubelet` ends the unit's process, but a kubelet someone ran
+  // by hand (same command line, outside the unit, so systemd does not know it) keeps serving
+  const pid = world.fleet.exec('node2', "pgrep -f '^node /usr/local/bin/kubelet( |$)'").stdout.trim();
+  const cmdline = world.fleet.exec('node2', `tr '\\0' ' ' < /proc/${pid}/cmdline`).stdout.trim();
+  assert.match(cmdline, /^node \/usr\/local\/bin\/kubelet --/);
+  assert.equal(world.fleet.exec('node2', 'systemctl stop kubelet').rc, 0);
+  world.fleet.exec('node2', `setsid sh -c 'exec ${cmdline}' </dev/null >/var/log/kubelet-by-hand.log 2>&1 &`);
+  const t1 = Date.now();
+  while (world.fleet.exec('node2', 'curl -sf -o /dev/null http://127.0.0.1:10248/healthz').rc !== 0) {
+    assert.ok(Date.now() - t1 < 30_000, 'the hand-started kubelet serves within 30 s');
+    await sleep(500);
+  }
+  const before = snapshot();
+  const t0 = Date.now();
+  const stop = await hubDrover(world.fleet, ['cluster', 'stop', '-i', world.inventory, '--etcd', '--yes', '--reason', 'kubelet drill']);
+  assert.equal(stop.code, 2, stop.stdout.slice(-4000) + stop.stderr);
+  assert.match(stop.stdout, /stop kubelets \+ kube-proxy\s+FAILED/);
+  assert.match(stop.stdout, /✗ node2: \S+:10250 still accepts connections/);
+  assert.match(stop.stdout, /✗ node2: kubelet process still running, 127\.0\.0\.1:10248 still open/);
+  assert.doesNotMatch(stop.stdout, /✗ node1: /);
+  assert.match(stop.stdout, /stop etcd\s+-/);
+  // nothing after the failed gate: etcd was never stopped and still answers on every member
+  const actions = unitActions(world.fleet, t0);
+  assert.deepEqual(stageSequence(actions, 'stop'), ['entrances', 'control-plane', 'nodes']);
+  assert.equal(actions.filter((a) => a.unit === 'etcd').length, 0);
+  for (const h of ['cp1', 'cp2', 'cp3']) assert.equal(world.fleet.exec(h, "pgrep -f '^/usr/bin/etcd( |$)' >/dev/null").rc, 0, `${h}: etcd still runs`);
+  assert.deepEqual(JSON.parse(readFileSync(join(world.dir, '.drover', 'cluster.local', 'maintenance.json'), 'utf8')).stopped, ['entrances', 'control-plane', 'nodes']);
+  assert.deepEqual(snapshot(), before, 'every container unchanged');
+
+  // the operator ends the stray kubelet; start (from the record) brings the cluster back
+  world.fleet.exec('node2', "kill $(pgrep -f '^node /usr/local/bin/kubelet( |$)')");
+  const start = await hubDrover(world.fleet, ['cluster', 'start', '-i', world.inventory, '--yes']);
+  assert.equal(start.code, 0, start.stdout.slice(-4000) + start.stderr);
+  assert.deepEqual(snapshot(), before, 'every container unchanged after start');
 });
