@@ -102,6 +102,13 @@ export const RESOURCES: ResourceType[] = [
   apps('daemonsets', 'daemonset', 'DaemonSet', 'ds'),
   apps('replicasets', 'replicaset', 'ReplicaSet', 'rs'),
   apps('statefulsets', 'statefulset', 'StatefulSet', 'sts'),
+  // what 1.5/1.6 served ReplicaSets as (the release's controller-manager keeps these at spec.replicas)
+  {
+    group: 'extensions', version: 'v1beta1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'],
+    columns: [{ name: 'Desired', type: 'integer' }, { name: 'Current', type: 'integer' }, { name: 'Ready', type: 'integer' }],
+    cells: (o) => [o.spec?.replicas ?? 1, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0],
+    subresources: [{ name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] }],
+  },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, columns: [{ name: 'Holder', type: 'string' }], cells: (o) => [o.spec?.holderIdentity ?? ''] },
   { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] },
 ];

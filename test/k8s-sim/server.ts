@@ -22,6 +22,7 @@ import { jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, findResource, groupList, resourceList, route, toTable, RESOURCES, type ResourceType, type Target } from './resources.js';
 import { matches, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { checkEviction, checkFieldSelector, checkForbidden, checkTypes, normalizeQuantities, page } from './refusals.js';
+import { isLegacyReplicaSet, prepareReplicaSet } from './replicasets.js';
 import { containerEnv, execArgv, startSandbox, stopSandbox, type Sandbox } from './sandbox.js';
 import { ApiError, Store, type WatchEvent } from './store.js';
 
@@ -373,6 +374,7 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (input.kind && input.kind !== t.r.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${input.apiVersion}) does not match the expected API version (${apiVersionOf(t.r)}) or kind ${input.kind} is not ${t.r.kind}`);
       checkTypes(t.r.kind, input);
       normalizeQuantities(input);
+      if (isLegacyReplicaSet(t.r)) prepareReplicaSet(input);
       if (t.r === PODS) {
         validatePod(input);
         input.spec = { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', ...input.spec };
@@ -412,6 +414,7 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (!cur) throw notFound();
       const next = parseBody(await body(req));
       const merged = t.sub === 'status' ? { ...cur, status: next.status } : { ...next, status: next.status ?? cur.status };
+      if (isLegacyReplicaSet(t.r) && t.sub !== 'status') prepareReplicaSet(merged);
       checkTypes(t.r.kind, merged);
       normalizeQuantities(merged);
       if (dryRun) return send(res, 200, merged);
@@ -421,6 +424,7 @@ async function handleResource(t: Target, req: IncomingMessage, res: ServerRespon
       if (!cur) throw notFound();
       const next = await patched(req, cur, await body(req));
       const result = t.sub === 'status' ? { ...cur, status: next.status } : next;
+      if (isLegacyReplicaSet(t.r) && t.sub !== 'status') prepareReplicaSet(result);
       checkTypes(t.r.kind, result);
       normalizeQuantities(result);
       // a patch that names a resourceVersion is a precondition, as on a real server

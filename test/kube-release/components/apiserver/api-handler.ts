@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonPatch, mergePatch } from '../../../k8s-sim/patch.js';
 import { apiVersionOf, findResource, groupList, resourceList, route, toTable, RESOURCES, type ResourceType, type Target } from '../../../k8s-sim/resources.js';
 import { matches, parseFieldSelector, parseLabelSelector } from '../../../k8s-sim/selectors.js';
+import { isLegacyReplicaSet, prepareReplicaSet } from '../../../k8s-sim/replicasets.js';
 import { ApiError } from '../../../k8s-sim/store.js';
 import type { EtcdStore } from './etcd-store.js';
 
@@ -147,6 +148,7 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
       input.status = { phase: 'Pending', ...(input.spec.nodeName ? { conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now() }] } : {}) };
     }
     if (t.r.plural === 'namespaces') input.status = { phase: 'Active' };
+    if (isLegacyReplicaSet(t.r)) prepareReplicaSet(input);
     if (url.searchParams.get('dryRun')) return input;
     return store.create(t.r, t.namespace, input);
   }
@@ -215,6 +217,10 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
 
   async function resource(t: Target, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
+    const checked = (o: Obj): Obj => {
+      if (isLegacyReplicaSet(t.r)) prepareReplicaSet(o);
+      return o;
+    };
     if (t.sub && !['status', 'binding', 'eviction'].includes(t.sub)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${t.r.plural}/${t.sub})`);
     if (!t.name) {
       if (method === 'GET') {
@@ -251,7 +257,7 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
       }
       case 'PUT': {
         const next = parseJson(await readBody(req));
-        const merge = (cur: Obj): Obj => (t.sub === 'status' ? { ...cur, status: next.status } : { ...next, status: statusViaSubresource(t.r) ? cur.status : (next.status ?? cur.status) });
+        const merge = (cur: Obj): Obj => (t.sub === 'status' ? { ...cur, status: next.status } : checked({ ...next, status: statusViaSubresource(t.r) ? cur.status : (next.status ?? cur.status) }));
         if (dryRun) return sendJson(res, 200, next);
         return sendJson(res, 200, await store.guaranteedUpdate(t.r, t.namespace, t.name, merge, next.metadata?.resourceVersion || undefined));
       }
@@ -260,7 +266,7 @@ export function makeApiHandler(ctx: ApiContext): (req: IncomingMessage, res: Ser
         const mutate = (cur: Obj): Obj => {
           const next = applyPatch(req, cur, text);
           if (t.sub === 'status') return { ...cur, status: next.status };
-          return statusViaSubresource(t.r) ? { ...next, status: cur.status } : next;
+          return checked(statusViaSubresource(t.r) ? { ...next, status: cur.status } : next);
         };
         if (dryRun) {
           const cur = await store.get(t.r, t.namespace, t.name);
