@@ -36,7 +36,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  for (const p of procs) if (running(p)) p.child.kill('SIGKILL');
   await Promise.all(procs.map((p) => p.exited));
   try {
     process.kill(sim.pid, 'SIGCONT');
@@ -63,6 +63,9 @@ function start(component: 'kube-controller-manager' | 'kube-scheduler', version:
 }
 
 const logOf = (p: Proc): string => readFileSync(p.log, 'utf8');
+
+/** Neither exited nor killed by a signal (a killed child keeps exitCode null). */
+const running = (p: Proc): boolean => p.child.exitCode === null && p.child.signalCode === null;
 
 async function get(path: string): Promise<Obj | undefined> {
   const r = await sim.api('GET', path);
@@ -93,7 +96,8 @@ let cms: Proc[] = [];
 
 test('three controller-managers: exactly one holds kube-system/kube-controller-manager, with the 1.5 record', async () => {
   cms = ['cm-a', 'cm-b', 'cm-c'].map((n) => start('kube-controller-manager', 'v1.5.8', n));
-  const rec = await until('a leader', () => lockRecord('kube-controller-manager'), 20_000);
+  // three processes compile their TypeScript (tsx) first: on a loaded machine that alone took over 20 s
+  const rec = await until('a leader', () => lockRecord('kube-controller-manager'), 60_000);
   assert.ok(['cm-a', 'cm-b', 'cm-c'].includes(rec.holderIdentity), JSON.stringify(rec));
   assert.deepEqual(Object.keys(rec), ['holderIdentity', 'leaseDurationSeconds', 'acquireTime', 'renewTime', 'leaderTransitions']);
   assert.equal(rec.leaseDurationSeconds, 15);
@@ -135,20 +139,17 @@ test('kill -9 of the leader: a standby takes the lock within one lease (+ its re
   assert.match(logOf(cms.find((p) => p.name === next.holderIdentity)!), /successfully acquired lease kube-system\/kube-controller-manager/);
 });
 
-// todo (runs, reported, does not fail the suite): after the simulator is frozen and resumed,
-// the remaining standby did not take the lock (within 30 s in the last suite run, within 60 s in
-// a run of this file alone), although
-// the same failover passes over etcd (leader-election-etcd.test.ts, "the apiserver under the
-// leader dies"). To be found next session; the exit-255 half of this test passed both times.
-test('a leader that cannot renew within the renew deadline logs a fatal line and exits 255', { todo: 'standby takeover after a frozen simulator: under investigation' }, async () => {
+test('a leader that cannot renew within the renew deadline logs a fatal line and exits 255; the standby leads once the API answers again', async () => {
   const rec = (await lockRecord('kube-controller-manager'))!;
   const leader = cms.find((p) => p.name === rec.holderIdentity)!;
-  const standby = cms.find((p) => p.child.exitCode === null && p.name !== leader.name)!;
+  // the one killed by SIGKILL above has exitCode null too (signalCode is set): skip it
+  const standby = cms.find((p) => running(p) && p !== leader)!;
   process.kill(sim.pid, 'SIGSTOP'); // the API hangs: requests get no answer
   const stoppedAt = Date.now();
   const code = await Promise.race([leader.exited, sleep(30_000).then(() => 'still running')]);
   const took = (Date.now() - stoppedAt) / 1000;
   process.kill(sim.pid, 'SIGCONT');
+  const resumedAt = Date.now();
   process.stdout.write(`# leader exit after the API stopped answering: ${took.toFixed(1)} s (renew deadline 10 s)\n`);
   assert.equal(code, 255, logOf(leader));
   assert.match(logOf(leader), /^F\d{4} [\d:.]+ +\d+ [^\]]+\] leaderelection lost$/m);
@@ -160,8 +161,9 @@ test('a leader that cannot renew within the renew deadline logs a fatal line and
     // the standby's own requests hung too (up to its 10 s request timeout), then it must see the
     // record unchanged for a whole lease (15 s) plus a jittered retry: 60 s leaves room for load
   }, 60_000);
+  process.stdout.write(`# standby ${standby.name} leads ${((Date.now() - resumedAt) / 1000).toFixed(1)} s after the API answers again, ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after it stopped\n`);
   assert.equal(next.leaderTransitions, 2);
-  assert.equal(standby.child.exitCode, null, 'a standby that could not reach the API keeps running');
+  assert.ok(running(standby), 'a standby that could not reach the API keeps running');
   standby.child.kill('SIGKILL');
   await standby.exited;
 });

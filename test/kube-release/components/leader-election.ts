@@ -129,7 +129,7 @@ export class LeaderElector {
         this.c.log.error(`error initially creating leader election record: ${created.body.message ?? `HTTP ${created.status}`}`);
         return false;
       }
-      this.observe(JSON.stringify(mine), now);
+      this.observe(JSON.stringify(mine));
       return true;
     }
     if (got.status !== 200) {
@@ -144,7 +144,9 @@ export class LeaderElector {
       return false;
     }
     const oldText = JSON.stringify(old ?? {});
-    if (oldText !== this.observed) this.observe(oldText, now);
+    // the lease counts from when the answer arrived (client-go: time.Now() after the GET), not from
+    // when it was asked: a GET that hung on a stalled server must not make a fresh record look old
+    if (oldText !== this.observed) this.observe(oldText);
     const holder = old?.holderIdentity ?? '';
     if (this.observedAt + this.c.leaseMs > now.getTime() && holder !== this.c.identity) {
       if (this.c.log.v(4)) this.c.log.info(`lock is held by ${holder} and has not yet expired`);
@@ -160,13 +162,13 @@ export class LeaderElector {
       this.c.log.error(`Failed to update lock: ${put.body.message ?? `HTTP ${put.status}`}`);
       return false;
     }
-    this.observe(JSON.stringify(mine), now);
+    this.observe(JSON.stringify(mine));
     return true;
   }
 
-  private observe(text: string, at: Date): void {
+  private observe(text: string): void {
     this.observed = text;
-    this.observedAt = at.getTime();
+    this.observedAt = Date.now();
   }
 
   /** The LeaderElection event the real lock records on its object (best effort). */

@@ -60,6 +60,25 @@ test('lock: the first candidate creates it; another waits a whole lease from whe
   assert.equal(await a.tryAcquireOrRenew(), false, 'the old holder now sees b\'s fresh record');
 });
 
+test('lock: the lease counts from when the GET answered, not from when it was sent (a stalled server does not age the record)', async () => {
+  const api = endpointsStore();
+  assert.equal(await elector(api, 'master-1', 1_000).tryAcquireOrRenew(), true);
+  let stallMs = 800;
+  const stalled: Api = {
+    async request(method, path, body) {
+      if (method === 'GET' && stallMs) await sleep(stallMs);
+      return api.request(method, path, body);
+    },
+  };
+  const b = elector(stalled, 'master-2', 1_000);
+  assert.equal(await b.tryAcquireOrRenew(), false, 'first sight, answered after 0.8 s');
+  stallMs = 0;
+  await sleep(300);
+  assert.equal(await b.tryAcquireOrRenew(), false, 'seen 0.3 s ago (asked 1.1 s ago): not expired');
+  await sleep(1_000);
+  assert.equal(await b.tryAcquireOrRenew(), true, 'unchanged for a lease since it was seen');
+});
+
 test('lock: a restarted process with the same hostname takes its own unexpired lock back at once', async () => {
   const api = endpointsStore();
   assert.equal(await elector(api, 'master-1', 60_000).tryAcquireOrRenew(), true);
