@@ -58,6 +58,8 @@ export interface PlayOptions {
   step?: boolean;
   /** Write failed/unreachable hosts to a retry file: true for NAME.retry, or this path. */
   retryFile?: true | string;
+  /** The caller owns Ctrl-C/SIGTERM (a runbook stopping between its steps): no handlers here; the run stops, as on Ctrl-C, when this aborts. */
+  signal?: AbortSignal;
 }
 
 function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, out: string[], indent: string): void {
@@ -71,6 +73,14 @@ function listTasks(items: Item[], filter: { only: string[]; skip: string[] }, ou
       out.push(`${indent}${name}\tTAGS: [${it.ctx.tags.join(', ')}]`);
     }
   }
+}
+
+/** Abort `abort` when the caller's signal aborts; returns the listener's removal. */
+function followAbort(signal: AbortSignal, abort: AbortController): () => void {
+  const on = (): void => abort.abort();
+  if (signal.aborted) on();
+  else signal.addEventListener('abort', on, { once: true });
+  return () => signal.removeEventListener('abort', on);
 }
 
 /** Load, validate and run playbooks; returns the exit code. */
@@ -129,7 +139,7 @@ export async function runPlaybook(o: PlayOptions): Promise<number> {
   setMaxListeners(0, abort.signal);
   const running = new RunningCommands();
   // the first Ctrl-C stops running commands and prints the recap; a second one quits now
-  const stopHandling = handleInterrupts({ abort, running, write: (line) => void process.stderr.write(`${line}\n`) });
+  const stopHandling = o.signal ? followAbort(o.signal, abort) : handleInterrupts({ abort, running, write: (line) => void process.stderr.write(`${line}\n`) });
   // Kubernetes API calls still waiting (a stalled API server) end with the first Ctrl-C too
   abortApiCallsOn(abort.signal);
   // a secret-named variable's rendered value (a lookup, a template) joins the masked set as a template reads it

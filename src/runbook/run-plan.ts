@@ -60,6 +60,8 @@ export async function runPlan<C>(plan: Plan<C>, ctx: C, options: RunOptions = {}
   const stages: StageReport[] = [];
   let status: RunReport['status'] = 'ok';
   for (const stage of plan.stages) {
+    // a signal that came between two stages stops the run before the next one starts
+    if (status === 'ok' && signal.aborted) status = 'interrupted';
     if (status !== 'ok') {
       stages.push({ id: stage.id, title: stage.title, status: 'not-run', durationMs: 0, observations: [] });
       continue;

@@ -91,10 +91,12 @@ export async function upgradeNodeGroup(ctx: NodeGroupContext, g: NodeGroup, sign
       }),
     );
   }
-  if (failures.length > g.maxFailures) throw new Error(`${g.label}: ${failures.length} node(s) failed (allowed ${g.maxFailures}); the rollout stops here, later nodes untouched:\n  ${failures.join('\n  ')}`);
+  const earlierFailed = seen.filter((n) => g.earlier.includes(n.name) && n.labels['drover.io/upgrade'] === 'failed').map((n) => n.name);
+  const total = failures.length + earlierFailed.length;
+  if (total > g.maxFailures) throw new Error(`${g.label}: ${failures.length} node(s) failed${earlierFailed.length ? `, and ${earlierFailed.length} in earlier batches (${earlierFailed.join(', ')})` : ''}: ${total} > --max-failures ${g.maxFailures}; the rollout stops here, later nodes untouched:\n  ${failures.join('\n  ')}`);
 }
 
-/** The group's proof: each node Ready at the target and labelled done (NotReady ones skipped under --allow-not-ready), failures within the group's limit. */
+/** The group's proof: each node Ready at the target and labelled done (NotReady ones skipped under --allow-not-ready), its failures plus the earlier batches' within --max-failures. */
 export async function nodeGroupGate(tls: AdminTls, via: string, c: UpgradeChoices, g: NodeGroup): Promise<GateResult> {
   const seen = await listNodes(tls, via);
   const observations = g.nodes.map((name) => {
@@ -104,6 +106,7 @@ export async function nodeGroupGate(tls: AdminTls, via: string, c: UpgradeChoice
     const skipped = Boolean(n && !n.ready && c.allowNotReady && label !== 'in-progress');
     return { subject: `node ${name}`, what: n ? `Ready=${n.ready}, kubelet ${n.kubeletVersion ?? '?'}, drover.io/upgrade=${label || '(none)'}` : 'not registered', ok: done || skipped };
   });
-  const failed = observations.filter((o) => !o.ok).length;
+  const earlierFailed = seen.filter((n) => g.earlier.includes(n.name) && n.labels['drover.io/upgrade'] === 'failed').length;
+  const failed = observations.filter((o) => !o.ok).length + earlierFailed;
   return { ok: failed <= g.maxFailures, observations: observations.map((o) => ({ ...o, ok: o.ok || failed <= g.maxFailures })) };
 }

@@ -21,8 +21,10 @@ export interface NodeGroup {
   id: string;
   label: string;
   nodes: string[];
-  /** failures tolerated in this group before the run stops */
+  /** failed nodes tolerated, counted over this group and `earlier`, before the run stops */
   maxFailures: number;
+  /** the nodes of the batches before this one (their failures count against maxFailures too) */
+  earlier: string[];
 }
 
 /** Batch size from "N" or "P%" of `total`; undefined when it does not parse. */
@@ -32,13 +34,13 @@ export function batchSize(batch: string, total: number): number | undefined {
   return /^\d+$/.test(batch.trim()) && Number(batch) > 0 ? Number(batch) : undefined;
 }
 
-/** Split the nodes: canary (first N in inventory order), then batches of --batch. */
+/** Split the nodes: canary (first N in inventory order, no failure allowed), then batches of --batch (--max-failures failed nodes allowed over all of them). */
 export function nodeGroups(nodes: string[], c: UpgradeChoices): NodeGroup[] {
   const size = batchSize(c.batch, nodes.length) ?? 1;
   const canary = nodes.slice(0, Math.min(c.canary, nodes.length));
-  const groups: NodeGroup[] = canary.length ? [{ id: 'nodes:canary', label: 'canary', nodes: canary, maxFailures: 0 }] : [];
+  const groups: NodeGroup[] = canary.length ? [{ id: 'nodes:canary', label: 'canary', nodes: canary, maxFailures: 0, earlier: [] }] : [];
   const rest = nodes.slice(canary.length);
-  for (let i = 0; i < rest.length; i += size) groups.push({ id: `nodes:batch${i / size + 1}`, label: `batch ${i / size + 1}`, nodes: rest.slice(i, i + size), maxFailures: c.maxFailures });
+  for (let i = 0; i < rest.length; i += size) groups.push({ id: `nodes:batch${i / size + 1}`, label: `batch ${i / size + 1}`, nodes: rest.slice(i, i + size), maxFailures: c.maxFailures, earlier: rest.slice(0, i) });
   return groups;
 }
 

@@ -49,7 +49,7 @@ export function buildUpgradePlan(config: ClusterConfig, c: UpgradeChoices, actio
   }));
   const nodes = config.nodes.map((n) => n.name);
   if (c.strategy === 'control-plane-only') stages.push({ id: 'nodes:kept', title: `nodes stay at their version (control-plane-only)`, hosts: nodes, run: () => actions.keepNodes(nodes) });
-  else for (const g of nodeGroups(nodes, c)) stages.push({ id: g.id, title: `${g.label} (${c.strategy})`, hosts: g.nodes, run: (_ctx, signal) => actions.nodeGroup(g, signal), gate: { describe: `every node of the ${g.label} Ready at ${c.to} and labelled done (at most ${g.maxFailures} failed)`, check: () => actions.nodeGroupGate(g), timeoutMs: 5000, intervalMs: 1000 } });
+  else for (const g of nodeGroups(nodes, c)) stages.push({ id: g.id, title: `${g.label} (${c.strategy})`, hosts: g.nodes, run: (_ctx, signal) => actions.nodeGroup(g, signal), gate: { describe: `every node of the ${g.label} Ready at ${c.to} and labelled done (at most ${g.maxFailures} failed nodes over the batches so far)`, check: () => actions.nodeGroupGate(g), timeoutMs: 5000, intervalMs: 1000 } });
   return { runbook: `cluster upgrade -> ${c.to} (${c.strategy})`, stages };
 }
 

@@ -21,15 +21,20 @@ export function checkVersionStep(from: string, to: string): PreflightProblem[] {
   return [];
 }
 
-/** Storage flags of a running apiserver unit: etcd2 must be migrated first; protobuf is refused while 1.5 apiservers may read. */
-export function checkStorage(host: string, unit: string): PreflightProblem[] {
+/** The media type the new apiservers must store while upgrading from `from`: JSON while a 1.5 apiserver may read the data. */
+export function storagePin(from: string): Record<string, string> {
+  return (minorOf(from) ?? 0) < 6 ? { kube_storage_media_type: 'application/json' } : {};
+}
+
+/** Storage flags of a running apiserver unit: etcd2 must be migrated first; protobuf is refused while 1.5 apiservers may read (upgrading from `from`). */
+export function checkStorage(host: string, unit: string, from = 'v1.5.0'): PreflightProblem[] {
   const backend = /--storage-backend=(\S*)/.exec(unit)?.[1] ?? '';
   const media = /--storage-media-type=(\S*)/.exec(unit)?.[1];
   const version = /# kube-apiserver (v[^:\s]+)/.exec(unit)?.[1];
   const problems: PreflightProblem[] = [];
   if (backend !== 'etcd3') problems.push({ check: 'storage', subject: host, message: `kube-apiserver runs with --storage-backend=${backend || '(default: etcd2 in 1.5)'}: migrate the data to etcd3 first (etcdctl migrate, then --storage-backend=etcd3), a 1.6 apiserver defaults to etcd3` });
   const isProto = media !== undefined && media.includes('protobuf');
-  if (isProto || (media === undefined && minorOf(version) === 6)) problems.push({ check: 'storage', subject: host, message: `kube-apiserver stores ${media ?? 'protobuf (the 1.6 default)'}: a 1.5 apiserver cannot read it; keep --storage-media-type=application/json until every apiserver runs 1.6` });
+  if ((minorOf(from) ?? 0) < 6 && (isProto || (media === undefined && minorOf(version) === 6))) problems.push({ check: 'storage', subject: host, message: `kube-apiserver stores ${media ?? 'protobuf (the 1.6 default)'}: a 1.5 apiserver cannot read it; keep --storage-media-type=application/json until every apiserver runs 1.6` });
   return problems;
 }
 
@@ -58,7 +63,7 @@ export async function upgradePreflight(config: ClusterConfig, c: UpgradeChoices,
     config.controlPlane.map(async (h) => {
       const r = await exec(h.name, 'cat /etc/systemd/system/kube-apiserver.service');
       if (r.rc !== 0) problems.push({ check: 'storage', subject: h.name, message: `cannot read the kube-apiserver unit (rc ${r.rc}): ${r.stderr.trim().split('\n')[0]}` });
-      else problems.push(...checkStorage(h.name, r.stdout));
+      else problems.push(...checkStorage(h.name, r.stdout, config.kubeVersion));
     }),
   );
   return problems;

@@ -11,7 +11,7 @@ export interface NodeRow {
   durationMs: number;
   kept: number;
   recreated: string[];
-  result: 'ok' | 'failed' | 'skipped' | 'kept';
+  result: 'ok' | 'failed' | 'skipped' | 'kept' | 'interrupted' | 'not-run';
   detail: string;
 }
 

@@ -17,8 +17,10 @@ import { controlPlaneGate, waitNodeAt } from './gates.js';
 import { nodeGroupGate, upgradeNodeGroup } from './node-upgrade.js';
 import type { UpgradeChoices } from './options.js';
 import { buildUpgradePlan, describeUpgrade } from './plan.js';
-import { upgradePreflight } from './preflight.js';
+import { storagePin, upgradePreflight } from './preflight.js';
 import { renderUpgradeTable, type NodeRow } from './report.js';
+import { upgradeInterrupts, type UpgradeInterrupt } from './interrupt.js';
+import { describeInterrupted } from './interrupted-report.js';
 
 /** playbooks/cluster/upgrade.yml of the package. */
 export const UPGRADE_PLAYBOOK = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'playbooks', 'cluster', 'upgrade.yml');
@@ -29,17 +31,19 @@ export interface UpgradeOptions extends ClusterOptions {
   stateDir?: string;
   backupDir?: string;
   fresh: boolean;
+  /** --resume: continue an earlier run; refused when there is none */
+  resume?: boolean;
 }
 
 /** Where the journal and container records live: --state-dir, else .drover-upgrade/<cluster> beside the inventory. */
-function stateDirOf(o: UpgradeOptions, l: Loaded): string {
+export function stateDirOf(o: Pick<UpgradeOptions, 'stateDir' | 'inventory'>, l: Loaded): string {
   if (o.stateDir) return resolve(o.stateDir);
   const base = o.inventory[0] && existsSync(o.inventory[0]) ? dirname(resolve(o.inventory[0])) : process.cwd();
   return join(base, '.drover-upgrade', l.config.clusterName);
 }
 
 /** Run the upgrade play limited to some hosts at a version, with extra vars on top. */
-async function play(o: ClusterOptions, l: Loaded, limit: string, vars: Record<string, unknown>): Promise<number> {
+export async function play(o: ClusterOptions, l: Loaded, limit: string, vars: Record<string, unknown>, signal?: AbortSignal): Promise<number> {
   const { runPlaybook } = await import('../../executor/run-playbook.js');
   return runPlaybook({
     playbooks: [UPGRADE_PLAYBOOK],
@@ -56,6 +60,8 @@ async function play(o: ClusterOptions, l: Loaded, limit: string, vars: Record<st
     cliDefaults: o.cliDefaults,
     cliSecrets: o.cliSecrets,
     log: o.log,
+    // the upgrade owns Ctrl-C (it stops between steps): the play stops only when the upgrade says so
+    signal,
   });
 }
 
@@ -64,7 +70,8 @@ function nodeVars(c: UpgradeChoices): Record<string, unknown> {
   return { kube_version: c.to, upgrade_strategy: c.strategy, ...(c.strategy === 'in-place' ? { kubelet_cgroups_per_qos: false, kubelet_enforce_node_allocatable: '' } : {}) };
 }
 
-function refuse(o: ClusterOptions, problems: PreflightProblem[]): number {
+/** Print the preflight problems (and the JSON event); exit 5. */
+export function refuse(o: ClusterOptions, problems: PreflightProblem[]): number {
   o.logError(`preflight found ${problems.length} problem(s); nothing was changed:`);
   for (const p of problems) o.logError(`  ✗ [${p.check}] ${p.subject ? `${p.subject}: ` : ''}${p.message}`);
   if (o.json) o.log(JSON.stringify({ type: 'upgrade_preflight', ok: false, problems }));
@@ -88,8 +95,14 @@ export async function runClusterUpgrade(o: UpgradeOptions): Promise<number> {
   if (o.json) o.log(JSON.stringify({ type: 'upgrade_plan', lines }));
   else o.log(lines.join('\n'));
   if (o.planOnly) return EXIT.OK;
+  const journalPath = join(stateDir, 'journal.jsonl');
+  if (o.resume && (o.fresh || !existsSync(journalPath))) {
+    o.logError(`ERROR! nothing to resume: ${o.fresh ? '--fresh discards the journal' : `no journal at ${journalPath}`}; run without --resume to start an upgrade. Nothing was changed`);
+    return EXIT.INVALID_INPUT;
+  }
 
   const pool = new ConnectionPool();
+  const intr = upgradeInterrupts((line) => o.logError(line));
   try {
     const exec = hostAccess(l, pool);
     const tls = adminTls(l.pkiDir);
@@ -101,14 +114,20 @@ export async function runClusterUpgrade(o: UpgradeOptions): Promise<number> {
     if (backup.status !== 'ok') return refuse(o, [{ check: 'backup', subject: backupDir, message: `no fresh verified etcd backup: ${backup.error ?? backup.status}` }]);
     if (o.json) o.log(JSON.stringify({ type: 'upgrade_backup', file: backup.file, revision: backup.meta?.revision }));
     else o.log(`etcd backup: ${backup.file} (verified)`);
-    return await execute(o, l, { tls, via, stateDir });
+    if (intr.received) {
+      o.logError(`interrupted (${intr.received}) before the first step: nothing in the cluster was changed`);
+      if (o.json) o.log(JSON.stringify({ type: 'upgrade_interrupted', signal: intr.received, hard: intr.hard, after: null, stopped_before: null, in_progress: [], journal: journalPath }));
+      return EXIT.INTERRUPTED;
+    }
+    return await execute(o, l, { tls, via, stateDir, intr });
   } finally {
+    intr.dispose();
     await pool.closeAll();
   }
 }
 
 /** The stages after preflight: control plane, then the node groups; the table at the end. */
-async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: string; stateDir: string }): Promise<number> {
+async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: string; stateDir: string; intr: UpgradeInterrupt }): Promise<number> {
   const c = o.choices;
   const rows: NodeRow[] = [];
   const row = (r: NodeRow): void => {
@@ -117,14 +136,14 @@ async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: st
   };
   const cpStart = new Map<string, number>();
   const plan = buildUpgradePlan(l.config, c, {
-    controlPlaneHost: async (host) => {
+    controlPlaneHost: async (host, signal) => {
       cpStart.set(host, Date.now());
-      const code = await play(o, l, host, { kube_version: c.to });
+      const code = await play(o, l, host, { kube_version: c.to, ...storagePin(l.config.kubeVersion) }, signal);
       if (code !== EXIT.OK) throw new Error(`the upgrade play failed on ${host} (exit ${code})`);
     },
     controlPlaneGate: (host) => controlPlaneGate(s.tls, host, l.config.controlPlane.find((h) => h.name === host)!.ip, c.to),
     nodeGroupGate: (g) => nodeGroupGate(s.tls, s.via, c, g),
-    nodeGroup: (g, signal) => upgradeNodeGroup({ tls: s.tls, via: s.via, choices: c, stateDir: s.stateDir, play: (limit) => play(o, l, limit, nodeVars(c)), row }, g, signal),
+    nodeGroup: (g, signal) => upgradeNodeGroup({ tls: s.tls, via: s.via, choices: c, stateDir: s.stateDir, play: (limit) => play(o, l, limit, nodeVars(c), signal), row }, g, signal),
     keepNodes: async (nodes) => {
       const seen = await listNodes(s.tls, s.via);
       for (const n of nodes) {
@@ -146,6 +165,7 @@ async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: st
     else if (e.type === 'stage_start') o.log(`\n== ${e.title}${e.resumed ? ' (done earlier: checking it still holds)' : ''}`);
     else if (e.type === 'stage_end') o.log(`== ${e.report.title}: ${e.report.status} in ${(e.report.durationMs / 1000).toFixed(1)}s`);
     if (e.type === 'stage_end') {
+      s.intr.stepEnded(); // after a first Ctrl-C, the run stops here
       if (e.report.id.startsWith('control-plane:')) {
         const host = e.report.id.slice('control-plane:'.length);
         const ok = e.report.status === 'done' || e.report.status === 'resumed';
@@ -154,7 +174,7 @@ async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: st
     }
   };
   const t0 = Date.now();
-  const report = await runPlan(plan, undefined, { journal, emit });
+  const report = await runPlan(plan, undefined, { journal, emit, signal: s.intr.signal });
   // node groups proven by an earlier run (their gate still holds) were not acted on: say so per node
   const resumed = report.stages.filter((x) => x.status === 'resumed' && x.id.startsWith('nodes:')).flatMap((x) => plan.stages.find((p) => p.id === x.id)?.hosts ?? []);
   if (resumed.length) {
@@ -164,10 +184,17 @@ async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: st
       row({ host: n, role: 'node', from: v, to: c.to, strategy: c.strategy, durationMs: 0, kept: 0, recreated: [], result: 'ok', detail: 'already at the target, not changed' });
     }
   }
+  let stoppedBy: string | undefined;
+  if (report.status === 'interrupted') {
+    const said = await describeInterrupted({ tls: s.tls, via: s.via, choices: c, from: l.config.kubeVersion }, plan, report, rows, { signal: s.intr.received ?? 'SIGINT', hard: s.intr.hard, journal: journal.path });
+    if (o.json) o.log(JSON.stringify(said.event));
+    stoppedBy = said.line;
+  }
   const failed = report.stages.find((x) => x.status === 'failed' || x.status === 'gate-failed');
   if (o.json) o.log(JSON.stringify({ type: 'upgrade_report', status: report.status, durationMs: Date.now() - t0, hosts: rows, failed: failed ? { stage: failed.id, error: failed.error } : undefined }));
   else {
     o.log(`\nUPGRADE ${l.config.kubeVersion} -> ${c.to} (${c.strategy}): ${report.status} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n${renderUpgradeTable(rows)}`);
+    if (stoppedBy) o.logError(stoppedBy);
     if (failed) {
       o.logError(`stopped at ${failed.title}: ${failed.error ?? 'gate not met'}`);
       for (const ob of failed.observations.filter((x) => !x.ok)) o.logError(`  ✗ ${ob.subject ? `${ob.subject}: ` : ''}${ob.what}`);
