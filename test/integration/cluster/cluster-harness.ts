@@ -6,18 +6,19 @@ import type { Fleet } from '../../fleet/fleet.js';
 import { BIN, type CliResult } from '../../helpers/cli.js';
 
 /** Run `drover ARGS` in the hub network; resolves with its output (never rejects on exit codes). */
-export function hubDrover(fleet: Fleet, args: string[], opts: { timeoutMs?: number; onOutput?: (text: string, kill: () => void) => void } = {}): Promise<CliResult> {
+export function hubDrover(fleet: Fleet, args: string[], opts: { timeoutMs?: number; onOutput?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = fleet.hubSpawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const kill = (): void => void child.kill('SIGKILL');
+    // SIGKILL unless told (SIGINT/SIGTERM: the interrupt tests)
+    const kill = (signal: NodeJS.Signals = 'SIGKILL'): void => void child.kill(signal);
     child.stdout!.on('data', (d) => {
       stdout += d;
       opts.onOutput?.(stdout, kill);
     });
     child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(kill, opts.timeoutMs ?? 600_000);
+    const timer = setTimeout(() => kill(), opts.timeoutMs ?? 600_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
