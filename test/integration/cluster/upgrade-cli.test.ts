@@ -1,6 +1,6 @@
 // cluster upgrade's input checks that need no hosts: --plan is a pure function of the
 // inventory and the options (it prints with every host unreachable), a bad --batch and
-// kubespray's old group names are refused with exit 5.
+// kubespray's old group names are refused with exit 5, and so is --resume with nothing to resume.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,4 +41,13 @@ test('a bad --batch and kubespray\'s old group names are refused with exit 5', a
   const old = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER.replace('kube_control_plane', 'kube-master')), '--to', 'v1.6.13', '--plan']);
   assert.equal(old.code, 5, old.stderr);
   assert.match(old.stderr, /kube-master: kubespray's old group name; rename it to kube_control_plane/);
+});
+
+test('--resume with no journal to resume (or with --fresh) is refused with exit 5 before any host is reached', async () => {
+  const none = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER), '--to', 'v1.6.13', '--resume']);
+  assert.equal(none.code, 5, none.stderr);
+  assert.match(none.stderr, /nothing to resume: no journal at .*\.drover-upgrade\/.*journal\.jsonl; run without --resume/);
+  const fresh = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER), '--to', 'v1.6.13', '--resume', '--fresh']);
+  assert.equal(fresh.code, 5, fresh.stderr);
+  assert.match(fresh.stderr, /nothing to resume: --fresh discards the journal/);
 });
