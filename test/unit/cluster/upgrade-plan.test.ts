@@ -6,7 +6,7 @@ import type { ClusterConfig } from '../../../src/cluster/cluster-config.js';
 import { compareContainers } from '../../../src/cluster/upgrade/containers.js';
 import { batchSize, nodeGroups, type UpgradeChoices } from '../../../src/cluster/upgrade/options.js';
 import { buildUpgradePlan } from '../../../src/cluster/upgrade/plan.js';
-import { checkStorage, checkVersionStep } from '../../../src/cluster/upgrade/preflight.js';
+import { checkStorage, checkVersionStep, storagePin } from '../../../src/cluster/upgrade/preflight.js';
 
 const choices = (over: Partial<UpgradeChoices> = {}): UpgradeChoices => ({ to: 'v1.6.13', strategy: 'in-place', canary: 1, batch: '1', maxFailures: 0, allowNotReady: false, ...over });
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
@@ -24,6 +24,14 @@ test('--canary then --batch N or P% split the nodes in inventory order; the cana
   assert.deepEqual(nodeGroups(nodes, choices({ canary: 0, batch: '100%' })).map((g) => g.nodes), [nodes]);
 });
 
+test('--max-failures counts the failed nodes of every batch so far: each batch knows the ones before it', () => {
+  assert.deepEqual(nodeGroups(nodes, choices({ batch: '2', maxFailures: 1 })).map((g) => [g.id, g.earlier]), [
+    ['nodes:canary', []],
+    ['nodes:batch1', []],
+    ['nodes:batch2', ['n2', 'n3']],
+  ]);
+});
+
 test('one minor at a time, forward only, to a minor with a flag table', () => {
   assert.deepEqual(checkVersionStep('v1.5.8', 'v1.6.13'), []);
   assert.match(checkVersionStep('v1.5.8', 'v1.7.0')[0]!.message, /skips 1 minor\(s\)/);
@@ -37,6 +45,11 @@ test('storage: etcd2 is refused with the migration named; protobuf is refused; e
   assert.deepEqual(checkStorage('cp1', '# kube-apiserver v1.5.8: x\nExecStart=/x --storage-backend=etcd3'), []);
   assert.match(checkStorage('cp1', 'ExecStart=/x --storage-backend=etcd2')[0]!.message, /migrate the data to etcd3 first/);
   assert.match(checkStorage('cp1', 'ExecStart=/x --storage-backend=etcd3 --storage-media-type=application/vnd.kubernetes.protobuf')[0]!.message, /a 1\.5 apiserver cannot read it/);
+  // after the one-way storage step a 1.6 cluster stores protobuf: a later 1.6 patch upgrade accepts it
+  assert.deepEqual(checkStorage('cp1', 'ExecStart=/x --storage-backend=etcd3 --storage-media-type=application/vnd.kubernetes.protobuf', 'v1.6.13'), []);
+  // upgrading from 1.5 the new apiservers are pinned to JSON, whatever -e says; from 1.6 the inventory decides
+  assert.deepEqual(storagePin('v1.5.8'), { kube_storage_media_type: 'application/json' });
+  assert.deepEqual(storagePin('v1.6.13'), {});
 });
 
 test('a container counts as recreated when its ID, start time or restart count moved, or it is gone', () => {
