@@ -9,16 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerEnv, execArgv, readSandbox, sandboxAlive } from './sandbox.js';
 import { apiVersionOf, resourceForKind } from './resources.js';
+import { runCommand, type RunResult } from '../helpers/run-command.js';
+
+export type { RunResult };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 type Obj = Record<string, any>;
-
-export interface RunResult {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface K8sSim {
   root: string;
@@ -48,23 +45,6 @@ export function collectionPath(apiVersion: string, kind: string, namespace?: str
   if (!r) throw new Error(`the simulator does not serve ${apiVersion} ${kind}`);
   const base = r.group ? `/apis/${apiVersionOf(r)}` : '/api/v1';
   return r.namespaced ? `${base}/namespaces/${namespace ?? 'default'}/${r.plural}` : `${base}/${r.plural}`;
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>, input?: string, timeoutMs = 120_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ rc: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
 }
 
 /** Start a simulator under /tmp/drover-k8s-sim-NAME (or `root`). Needs root (pod sandboxes). */
@@ -131,7 +111,8 @@ export function attachK8sSim(root: string, child?: ChildProcess): K8sSim {
     caFile: ready.caFile,
     kubeconfig,
     pid: ready.pid,
-    kubectl: (args, o = {}) => run('kubectl', args, { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir }, o.input, o.timeoutMs),
+    // stdin an empty pipe when no input is given, as it always was here
+    kubectl: (args, o = {}) => runCommand('kubectl', args, { env: { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir }, input: o.input ?? '', timeoutMs: o.timeoutMs ?? 120_000 }),
     api,
     async create(obj) {
       const path = collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace);

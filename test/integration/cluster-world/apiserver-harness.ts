@@ -8,29 +8,13 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEtcdPki } from '../../fleet/etcd-pki.js';
+import { runCommand, type RunResult } from '../../helpers/run-command.js';
 
-/** Output of one finished command. */
-export interface RunResult {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult };
 
-/** Run a command without blocking the event loop. */
+/** Run a command without blocking the event loop (stdin /dev/null, SIGKILL after timeoutMs). */
 export function run(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ rc: code ?? 1, stdout, stderr });
-    });
-  });
+  return runCommand(cmd, args, { env, timeoutMs });
 }
 
 function openssl(dir: string, args: string[]): void {

@@ -23,16 +23,8 @@ export function dockerTime(d = new Date()): string {
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/** What `docker create` is given (the subset the kubelet stand-in sends). */
-export interface CreateSpec {
-  name: string;
-  image: string;
-  cmd: string[];
-  env: string[];
-  labels: Record<string, string>;
-  cgroupParent: string;
-  networkMode: string;
-}
+/** What `docker create` is given (the subset the kubelet stand-in sends): the record's own fields, as stored. */
+export type CreateSpec = Pick<ContainerRecord, 'name' | 'image' | 'cmd' | 'env' | 'labels' | 'cgroupParent' | 'networkMode'>;
 
 /** One daemon's containers. */
 export class Engine {
