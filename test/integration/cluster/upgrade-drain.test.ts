@@ -56,6 +56,7 @@ interface HostRow {
   from: string;
   to: string;
   result: string;
+  durationMs: number;
 }
 
 test('drain with the stock kubelet: every node drained and upgraded, its ReplicaSet pods recreated Running on the other node, every node uncordoned at 1.6', async () => {
@@ -71,6 +72,7 @@ test('drain with the stock kubelet: every node drained and upgraded, its Replica
     }
   })();
   let res;
+  const t0 = Date.now();
   try {
     res = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13', '--strategy', 'drain', '--json']);
   } finally {
@@ -80,6 +82,7 @@ test('drain with the stock kubelet: every node drained and upgraded, its Replica
   assert.equal(res.code, 0, res.stdout.slice(-3000) + res.stderr);
   const hosts = jsonEvents(res.stdout).find((e) => e.type === 'upgrade_report')!.hosts as HostRow[];
   assert.deepEqual(hosts.filter((h) => h.role === 'node').map((h) => [h.host, h.from, h.to, h.result]), NODES.map((n) => [n, 'v1.5.8', 'v1.6.13', 'ok']));
+  console.log(`# drain upgrade 3 + 2: ${((Date.now() - t0) / 1000).toFixed(1)} s wall; ${hosts.map((h) => `${h.host} ${(h.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
   assert.deepEqual(nodeStates(w), Object.fromEntries(NODES.map((n) => [n, ['v1.6.13', 'True', 'done']])));
   const sched = w.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.unschedulable}{"\\n"}{end}']);
   assert.equal(sched.stdout.trim(), NODES.map((n) => `${n}=`).join('\n'), 'every node uncordoned');
