@@ -56,8 +56,8 @@ export function installDictLiterals(nunjucksModule: any): void {
         node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
       } else node.addChild(this.parseExpression());
     }
-    // (x,) is a tuple of one, (x, y) a tuple: nunjucks made both a Group (the last value)
-    if (node instanceof nodes.Group && (node.children.length > 1 || trailingComma)) {
+    // (x,) is a tuple of one, (x, y) a tuple, () the empty one: nunjucks made them a Group (the last value)
+    if (node instanceof nodes.Group && (node.children.length !== 1 || trailingComma)) {
       const tuple = new Tuple(node.lineno, node.colno);
       for (const c of node.children) tuple.addChild(c);
       return tuple;

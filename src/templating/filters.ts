@@ -14,6 +14,7 @@ import { isPyFloat, isPyNumber } from './python-float.js';
 import { pyTypeName } from './python-compare.js';
 import { pyTuple } from './python-tuple.js';
 import { TEXT_FILTERS } from './text-filters.js';
+import { EXTRA_FILTERS } from './ansible-extra-filters.js';
 import { isUndefined, Undefined } from './undefined-value.js';
 
 type Fn = (...args: any[]) => unknown;
@@ -38,16 +39,45 @@ export function pyRegex(pattern: string, flags = ''): RegExp {
   return new RegExp(p, flags);
 }
 
-/** Python replacement string (\1, \g<1>, \g<name>) to JS ($1, $<name>). */
+const REPL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\' };
+
+/** Python replacement string (\1, \g<1>, \g<name>, \\, \n) to JS ($01, $<name>), read in one pass as re's template parser does. */
 export function pyReplacement(repl: string): string {
-  return repl
-    .replace(/\$/g, '$$$$')
-    .replace(/\\g<(\d+)>/g, '$$$1')
-    .replace(/\\g<([A-Za-z_]\w*)>/g, '$$<$1>')
-    .replace(/\\(\d+)/g, '$$$1')
-    .replace(/\\n/g, '\n')
-    .replace(/\\t/g, '\t')
-    .replace(/\\\\/g, '\\');
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i]!;
+    if (c === '$') out += '$$';
+    else if (c !== '\\' || i === repl.length - 1) out += c;
+    else {
+      const rest = repl.slice(i + 1);
+      const named = /^g<(\w+)>/.exec(rest);
+      const octal = /^(?:0[0-7]{0,2}|[0-7]{3})/.exec(rest);
+      const group = /^\d{1,2}/.exec(rest);
+      if (named) out += /^\d+$/.test(named[1]!) ? (Number(named[1]) === 0 ? '$&' : `$${named[1]!.padStart(2, '0')}`) : `$<${named[1]}>`;
+      else if (octal) out += String.fromCharCode(parseInt(octal[0], 8)).replace(/\$/g, '$$$$');
+      else if (group) out += `$${group[0].padStart(2, '0')}`;
+      else if (REPL_ESCAPES[rest[0]!]) out += REPL_ESCAPES[rest[0]!];
+      else out += `\\${rest[0]}`;
+      i += named ? named[0].length : octal ? octal[0].length : group ? group[0].length : 1;
+    }
+  }
+  return out;
+}
+
+/** One group argument of regex_search, as Ansible parses it (AttributeError when a backslash is not followed by a group). */
+function searchGroup(arg: unknown): number | string {
+  if (typeof arg !== 'string') throw new TemplateError(`'${typeof arg === 'number' ? 'int' : typeof arg}' object has no attribute 'startswith'`);
+  if (arg.startsWith('\\g')) {
+    const named = /^\\g<(\S+)>/.exec(arg);
+    if (!named) throw new TemplateError("'NoneType' object has no attribute 'group'");
+    return named[1]!;
+  }
+  if (arg.startsWith('\\')) {
+    const n = /^\\(\d+)/.exec(arg);
+    if (!n) throw new TemplateError("'NoneType' object has no attribute 'group'");
+    return Number(n[1]);
+  }
+  throw new TemplateError('Unknown argument');
 }
 
 function flatten(list: unknown[], levels: number | undefined, depth = 0): unknown[] {
@@ -168,8 +198,8 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
       pyIterate(v)
         .map((x) => pyStr(attribute === undefined || attribute === null ? x : attr(x, String(attribute))))
         .join(pyStr(sep)),
-    to_json: (v: unknown, indent?: number, sortKeys = false) => pyJson(v, indent ?? undefined, Boolean(sortKeys)),
-    to_nice_json: (v: unknown, indent = 4, sortKeys = true) => pyJson(v, indent, Boolean(sortKeys)),
+    to_json: (v: unknown, indent?: number, sortKeys = false, ensureAscii = true) => pyJson(v, indent ?? undefined, Boolean(sortKeys), 0, truthy(ensureAscii)),
+    to_nice_json: (v: unknown, indent = 4, sortKeys = true, ensureAscii = true) => pyJson(v, indent, Boolean(sortKeys), 0, truthy(ensureAscii)),
     to_yaml: (v: unknown, indent = 2) => pyYaml(v, indent),
     to_nice_yaml: (v: unknown, indent = 4) => pyNiceYaml(v, indent),
     from_json: (v: unknown) => JSON.parse(String(v)),
@@ -182,15 +212,15 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     regex_search: (v: unknown, pattern: string, ...groups: unknown[]) => {
       const opts = groups.filter((g) => isPlainObject(g)) as Record<string, unknown>[];
       const o = opts[0] ?? {};
+      // Ansible reads the group arguments first: '\\1' or '\\g<name>', anything else is an error
+      const wanted = groups.filter((g) => !isPlainObject(g)).map(searchGroup);
       const m = pyRegex(pattern, `${o.ignorecase ? 'i' : ''}${o.multiline ? 'm' : ''}`).exec(pyStr(v));
-      const wanted = groups.filter((g) => typeof g === 'string') as string[];
       if (!m) return wanted.length ? null : '';
       if (!wanted.length) return m[0];
       return wanted.map((g) => {
-        const n = /^\\(\d+)$/.exec(g);
-        if (n) return m[Number(n[1])];
-        const named = /^\\g<(\w+)>$/.exec(g);
-        return named ? (/^\d+$/.test(named[1]!) ? m[Number(named[1])] : m.groups?.[named[1]!]) : undefined;
+        const got = typeof g === 'number' ? m[g] : m.groups?.[g];
+        if (typeof g === 'number' ? g >= m.length : !m.groups || !(g in m.groups)) throw new TemplateError('no such group');
+        return got ?? null;
       });
     },
     regex_findall: (v: unknown, pattern: string, multiline = false, ignorecase = false) => {
@@ -264,7 +294,7 @@ export function buildFilters(applyTest: (name: string, value: unknown, args: unk
     realpath: (v: unknown) => String(v),
     expanduser: (v: unknown) => String(v).replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
   };
-  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS, COLLECTION_FILTERS, SORT_FILTERS);
+  Object.assign(f, TEXT_FILTERS, MORE_FILTERS, NUMBER_FILTERS, COLLECTION_FILTERS, SORT_FILTERS, EXTRA_FILTERS);
   f.d = f.default!;
   f.count = f.length!;
   return f;

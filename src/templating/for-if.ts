@@ -14,11 +14,14 @@ export function installForIf(nunjucksModule: any): void {
   const parseFor = Parser.prototype.parseFor;
   Parser.prototype.parseFor = function (this: any) {
     let cond: unknown;
-    // the first expression parseFor reads is the iterable: there `if` starts the filter
+    let recursive = false;
+    // the first expression parseFor reads is the iterable: there `if` starts the filter, and
+    // `recursive` may follow (recursive-loops.ts compiles it)
     this.parseExpression = function (this: any) {
       delete this.parseExpression;
       const arr = this.parseOr();
       if (this.skipSymbol('if')) cond = this.parseExpression();
+      recursive = this.skipSymbol('recursive');
       return arr;
     };
     let node: any;
@@ -28,6 +31,7 @@ export function installForIf(nunjucksModule: any): void {
       delete this.parseExpression;
     }
     if (cond) node.arr = new LoopFilter(node.arr.lineno, node.arr.colno, node.arr, cond, node.name);
+    if (recursive) node.recursive = true;
     return node;
   };
 

@@ -5,6 +5,7 @@ import { TemplateError } from '../cli/errors.js';
 import { NUMBER_FILTER_PARAMS } from './python-number-filters.js';
 import { COLLECTION_FILTER_PARAMS } from './collection-filters.js';
 import { SORT_FILTER_PARAMS } from './python-sort-filters.js';
+import { EXTRA_FILTER_PARAMS } from './ansible-extra-filters.js';
 
 /** Parameter names after the value, in Ansible's/Jinja's order, per filter. */
 export const FILTER_PARAMS: Record<string, string[]> = {
@@ -12,8 +13,8 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   d: ['default_value', 'boolean'],
   int: ['default', 'base'],
   float: ['default'],
-  to_json: ['indent', 'sort_keys'],
-  to_nice_json: ['indent', 'sort_keys'],
+  to_json: ['indent', 'sort_keys', 'ensure_ascii'],
+  to_nice_json: ['indent', 'sort_keys', 'ensure_ascii'],
   to_nice_yaml: ['indent'],
   regex_replace: ['pattern', 'replacement', 'ignorecase', 'multiline'],
   regex_findall: ['regex', 'multiline', 'ignorecase'],
@@ -36,6 +37,7 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   ...NUMBER_FILTER_PARAMS,
   ...COLLECTION_FILTER_PARAMS,
   ...SORT_FILTER_PARAMS,
+  ...EXTRA_FILTER_PARAMS,
 };
 
 /** Wrap a filter so keyword arguments land in their positions; unknown keywords are errors. */

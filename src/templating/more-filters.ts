@@ -5,6 +5,7 @@ import { numberOf } from './python-float.js';
 import { pyRepr, pyStr } from './python-repr.js';
 import { pyTuple } from './python-tuple.js';
 import { Undefined } from './undefined-value.js';
+import { pyToFixed } from './python-fixed.js';
 
 type Fn = (...args: any[]) => unknown;
 
@@ -27,7 +28,7 @@ function pad(body: string, flags: string, width: number, numeric: boolean): stri
 }
 
 function convert(v: unknown, flags: string, width: number, precision: number | undefined, conv: string): string {
-  const sign = (n: number, s: string): string => (n < 0 || Object.is(n, -0) ? s : flags.includes('+') ? `+${s}` : flags.includes(' ') ? ` ${s}` : s);
+  const sign = (n: number, s: string): string => (n < 0 || Object.is(n, -0) ? `-${s}` : flags.includes('+') ? `+${s}` : flags.includes(' ') ? ` ${s}` : s);
   switch (conv) {
     case 's':
     case 'r':
@@ -40,13 +41,14 @@ function convert(v: unknown, flags: string, width: number, precision: number | u
     case 'd':
     case 'i':
     case 'u': {
-      const n = Math.trunc(asNumber(v, conv));
+      // + 0: int(-0.5) is 0, printed without a sign
+      const n = Math.trunc(asNumber(v, conv)) + 0;
       return pad(sign(n, String(Math.abs(n))), flags, width, true);
     }
     case 'o':
     case 'x':
     case 'X': {
-      const n = Math.trunc(asNumber(v, conv));
+      const n = Math.trunc(asNumber(v, conv)) + 0;
       let s = Math.abs(n).toString(conv === 'o' ? 8 : 16);
       if (flags.includes('#')) s = (conv === 'o' ? '0o' : '0x') + s;
       return pad(sign(n, conv === 'X' ? s.toUpperCase() : s), flags, width, true);
@@ -60,7 +62,7 @@ function convert(v: unknown, flags: string, width: number, precision: number | u
     case 'f':
     case 'F': {
       const n = asNumber(v, conv);
-      return pad(sign(n, Math.abs(n).toFixed(precision ?? 6)), flags, width, true);
+      return pad(sign(n, pyToFixed(Math.abs(n), precision ?? 6)), flags, width, true);
     }
     default: {
       // g: the shorter of %e and %f, trailing zeros dropped

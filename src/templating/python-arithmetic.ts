@@ -93,6 +93,9 @@ export function pyFloorDiv(a: unknown, b: unknown): number {
 /** Python's a % b: the result takes the divisor's sign; a string on the left is %-formatting. */
 export function pyMod(a: unknown, b: unknown): unknown {
   a = operand(a);
+  // Jinja's Undefined has __getitem__, so Python takes it for a mapping: a format without
+  // conversions never touches it ('' % undef is ''); any conversion fails on it
+  if (typeof a === 'string' && b instanceof Undefined && !/%/.test(a.replace(/%%/g, ''))) return a.replace(/%%/g, '%');
   b = operand(b);
   if (typeof a === 'string' && Array.isArray(b) && !isTuple(b)) {
     // a list is one argument, but (having __getitem__) Python does not mind it going unused

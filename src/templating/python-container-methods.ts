@@ -5,6 +5,7 @@
 import { TemplateError } from '../cli/errors.js';
 import { pyEq, templateCompare } from './python-compare.js';
 import { isPyFloat, numberOf } from './python-float.js';
+import { pyRepr } from './python-repr.js';
 import { pyTuple } from './python-tuple.js';
 
 type Method = (...args: any[]) => unknown;
@@ -50,6 +51,19 @@ export function listMethod(list: unknown[], name: string): Method | undefined {
       list.splice(i, 1);
       return null;
     },
+    pop: (i: unknown = -1) => {
+      if (!list.length) throw new TemplateError('pop from empty list');
+      const n = numberOf(i) ?? -1;
+      const at = n < 0 ? list.length + n : n;
+      if (at < 0 || at >= list.length) throw new TemplateError('pop index out of range');
+      return list.splice(at, 1)[0];
+    },
+    index: (x: unknown) => {
+      const i = list.findIndex((y) => pyEq(x, y));
+      if (i < 0) throw new TemplateError(`${pyRepr(x)} is not in list`);
+      return i;
+    },
+    count: (x: unknown) => list.filter((y) => pyEq(x, y)).length,
     __len__: () => list.length,
   };
   return Object.prototype.hasOwnProperty.call(methods, name) ? methods[name] : undefined;

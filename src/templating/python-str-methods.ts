@@ -3,6 +3,7 @@
 import { TemplateError } from '../cli/errors.js';
 import { pyTuple } from './python-tuple.js';
 import { pyStr } from './python-repr.js';
+import { pyToFixed } from './python-fixed.js';
 
 function keywords(args: unknown[]): { positional: unknown[]; named: Record<string, unknown> } {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
@@ -28,7 +29,7 @@ function formatSpec(v: unknown, spec: string): string {
   if (!m) throw new TemplateError(`unsupported format spec '${spec}'`);
   const [, fill, align, width, precision, type] = m;
   let s: string;
-  if (type === 'f') s = Number(v).toFixed(precision === undefined ? 6 : Number(precision));
+  if (type === 'f') s = pyToFixed(Number(v), precision === undefined ? 6 : Number(precision));
   else if (type === 'd') s = String(Math.trunc(Number(v)));
   else s = precision !== undefined ? pyStr(v).slice(0, Number(precision)) : pyStr(v);
   const numeric = typeof v === 'number' && type !== 's';

@@ -14,6 +14,11 @@ import { installForIterable } from './for-iterable.js';
 import { installForScope } from './for-scope.js';
 import { installPythonAssignments } from './python-assignments.js';
 import { installMacroArguments } from './macro-arguments.js';
+import { installMacroExtras } from './macro-extras.js';
+import { installBlockSetFilter } from './block-set-filter.js';
+import { installOutputTuple } from './output-tuple.js';
+import { installRecursiveLoops } from './recursive-loops.js';
+import { installDottedIndex, noSuchMember, NOT_HANDLED, pythonMember } from './python-item-lookup.js';
 import { installLoopVariables } from './loop-variables.js';
 import { withKeywords } from './keyword-arguments.js';
 import { callLookup } from './lookups/call-lookup.js';
@@ -38,6 +43,9 @@ import { installTestArguments } from './test-arguments.js';
 import { TESTS } from './tests.js';
 import type { Templar } from './types.js';
 import { Undefined } from './undefined-value.js';
+import { lipsumRefused } from './lipsum-global.js';
+import { nowGlobal } from './now-global.js';
+import { ANSIBLE_BUILTIN_FILTERS, ANSIBLE_BUILTIN_TESTS } from './ansible-builtin-names.js';
 
 /** The `omit` placeholder: an argument rendered to this value is dropped from the module call. */
 export const OMIT = '__omit_place_holder__d7a1e3f0c2b94e65';
@@ -91,6 +99,7 @@ function patchRuntime(): void {
   patched = true;
   // before jinja-compat, which wraps parseAggregate (for slices) around the one it finds
   installDictLiterals(nunjucks);
+  installDottedIndex(nunjucks);
   nunjucks.installJinjaCompat();
   installPythonTruthiness(nunjucks);
   installPythonStringLiterals(nunjucks);
@@ -101,9 +110,13 @@ function patchRuntime(): void {
   installIfCondition(nunjucks);
   installForIterable(nunjucks);
   installForScope(nunjucks);
+  installBlockSetFilter(nunjucks);
+  installOutputTuple(nunjucks);
   installPythonAssignments(nunjucks);
   installMacroArguments(nunjucks);
+  installMacroExtras(nunjucks);
   installLoopVariables(nunjucks);
+  installRecursiveLoops(nunjucks);
   installTestArguments(nunjucks);
   installPythonCompare(nunjucks);
   installPythonConcat(nunjucks);
@@ -136,6 +149,8 @@ function patchRuntime(): void {
     if (obj instanceof Undefined) return new Undefined(obj.name);
     // jinja-compat compiles obj[a:b:c] to memberLookup(obj, a, b, c)
     if (slice.length === 2) return pySlice(obj, key, slice[0], slice[1]);
+    const python = pythonMember(obj, key);
+    if (python !== NOT_HANDLED) return python;
     // a namespace's attributes, never the dict methods jinja-compat offers (ns.items)
     if (obj instanceof Namespace) return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : new Undefined(`'Namespace' object has no attribute '${String(key)}'`);
     if (isPositional(obj) && typeof key === 'number' && Number.isInteger(key)) {
@@ -162,6 +177,8 @@ function patchRuntime(): void {
       const fn = STRING_METHODS[key]!;
       return (...args: unknown[]) => fn(obj, ...args);
     }
+    // a list or str has no other members (not JavaScript's length, nor an item by a text key)
+    if (isPositional(obj)) return noSuchMember(obj, key);
     // jinja-compat reads None/False as {} (so none.get('a') was None): None, bools and numbers have no such members;
     // a dict's own key wins over jinja-compat's methods (item['keys'] is the list, not dict.keys)
     const own = obj !== null && typeof obj === 'object' && !Array.isArray(obj) && Object.prototype.hasOwnProperty.call(obj, key);
@@ -184,7 +201,8 @@ function patchRuntime(): void {
     if (val === null) return '';
     if (typeof val === 'boolean') return val ? 'True' : 'False';
     if (typeof val === 'number') return pyRepr(val);
-    if (Array.isArray(val) || (typeof val === 'object' && val !== null && !(val instanceof String))) return pyRepr(val);
+    // str() of the value: repr() for lists and dicts, a datetime's own str()
+    if (Array.isArray(val) || (typeof val === 'object' && val !== null && !(val instanceof String))) return pyStr(val);
     return suppress.call(this, val, autoescape);
   };
   const fromIterator = runtime.fromIterator;
@@ -273,6 +291,7 @@ class NunjucksTemplar implements Templar {
             return fn(...args);
           };
       this.env.addFilter(name, wrapped);
+      if (ANSIBLE_BUILTIN_FILTERS.has(name)) this.env.addFilter(`ansible.builtin.${name}`, wrapped);
     }
     for (const [name, fn] of Object.entries(TESTS)) {
       (this.env as any).addTest(name, (...args: unknown[]) => {
@@ -281,12 +300,20 @@ class NunjucksTemplar implements Templar {
         if (!UNDEFINED_OK_TESTS.has(name)) for (const a of args) if (a instanceof Undefined) throw undefinedError(a);
         return fn(args[0], ...args.slice(1));
       });
+      if (ANSIBLE_BUILTIN_TESTS.has(name)) (this.env as any).addTest(`ansible.builtin.${name}`, (this.env as any).getTest(name));
     }
+    // Jinja's urlize adds its policy rel="noopener" to every link (nunjucks adds only nofollow)
+    const urlize = (this.env as any).getFilter('urlize');
+    this.env.addFilter('urlize', (...args: unknown[]) =>
+      String(urlize(...args)).replace(/<a href="([^"]*)"( rel="nofollow")?>/g, (_m, href: string, nofollow?: string) => `<a href="${href}" rel="${nofollow ? 'nofollow ' : ''}noopener">`),
+    );
     this.env.addGlobal('__drover_capture', (v: unknown) => {
       this.captured = v;
       return '';
     });
     this.env.addGlobal('omit', OMIT);
+    this.env.addGlobal('lipsum', lipsumRefused);
+    this.env.addGlobal('now', nowGlobal);
     // Jinja's dict() and Ansible's undef(hint=...)
     this.env.addGlobal('dict', (...args: unknown[]) => pyDict(args));
     this.env.addGlobal('undef', (...args: unknown[]) => {

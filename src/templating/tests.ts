@@ -3,6 +3,8 @@ import { isUndefined } from './undefined-value.js';
 import { pyRegex } from './filters.js';
 import { PYTHON_TESTS } from './python-tests.js';
 import { MORE_TESTS } from './more-tests.js';
+import { EXTRA_TESTS } from './ansible-extra-tests.js';
+import { versionTest } from './python-version.js';
 
 type Test = (value: unknown, ...args: any[]) => boolean;
 
@@ -10,32 +12,6 @@ function result(v: unknown): Record<string, unknown> {
   if (!v || typeof v !== 'object') throw new Error('the test expects a registered task result');
   return v as Record<string, unknown>;
 }
-
-/** Compare two versions the way LooseVersion does: numeric parts numerically. */
-export function compareVersions(a: string, b: string): number {
-  const split = (s: string): (number | string)[] => String(s).split(/[.\-+_]|(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)/i).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  const x = split(a);
-  const y = split(b);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    if (p === q) continue;
-    if (typeof p === 'number' && typeof q === 'number') return p < q ? -1 : 1;
-    return String(p) < String(q) ? -1 : 1;
-  }
-  return 0;
-}
-
-const OPS: Record<string, (c: number) => boolean> = {
-  '<': (c) => c < 0, lt: (c) => c < 0,
-  '<=': (c) => c <= 0, le: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0,
-  '>=': (c) => c >= 0, ge: (c) => c >= 0,
-  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
-  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
-};
 
 /** The test table registered on the nunjucks environment. */
 export const TESTS: Record<string, Test> = {
@@ -53,12 +29,8 @@ export const TESTS: Record<string, Test> = {
   match: (v, pattern: string, ignorecase = false) => pyRegex(`^(?:${pattern})`, ignorecase ? 'i' : '').test(String(v)),
   search: (v, pattern: string, ignorecase = false) => pyRegex(pattern, ignorecase ? 'i' : '').test(String(v)),
   regex: (v, pattern: string, ignorecase = false, _multiline = false, matchType = 'search') => (matchType === 'match' ? pyRegex(`^(?:${pattern})`, ignorecase ? 'i' : '') : pyRegex(pattern, ignorecase ? 'i' : '')).test(String(v)),
-  version: (v, other: string, op = 'eq') => {
-    const fn = OPS[String(op)];
-    if (!fn) throw new Error(`invalid version operator '${op}'`);
-    return fn(compareVersions(String(v), String(other)));
-  },
-  version_compare: (v, other: string, op = 'eq') => TESTS.version!(v, other, op),
+  version: versionTest,
+  version_compare: versionTest,
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number',
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
@@ -84,6 +56,7 @@ export const TESTS: Record<string, Test> = {
   abs: (v) => String(v).startsWith('/'),
   ...PYTHON_TESTS,
   ...MORE_TESTS,
+  ...EXTRA_TESTS,
   subset: (v, other: unknown[]) => (v as unknown[]).every((x) => other.includes(x)),
   superset: (v, other: unknown[]) => other.every((x) => (v as unknown[]).includes(x)),
 };

@@ -1,4 +1,4 @@
-// The whole differential corpus as `npm run differential` and the ratchet test run it: the
+// The whole differential corpus as `npm run differential` and the allow-list test run it: the
 // case files under corpus/ plus the seeded generated cases (with the shared vars).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { loadCorpus } from './load-corpus.js';
 /** Where the case files live. */
 export const CORPUS = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
 
-/** The generator's defaults; the baseline is recorded with these. */
+/** The generator's defaults; the allow-list is held against these. */
 export const DEFAULT_SEED = 9;
 export const DEFAULT_GENERATED = 1200;
 

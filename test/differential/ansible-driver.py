@@ -11,6 +11,7 @@
 #   cond   Conditional.evaluate_conditional(...)    when/changed_when      -> templar.isTrue
 #   yaml   DataLoader.load(s)                       playbook/vars files    -> parseYaml
 import datetime
+import hashlib
 import io
 import json
 import math
@@ -64,6 +65,9 @@ def typed(v, depth=0):
     return {'t': 'other:' + type(v).__name__, 'v': repr(v)[:200]}
 
 
+OMIT = '__omit_place_holder__' + hashlib.sha1(os.urandom(64)).hexdigest()
+
+
 class Cond(Conditional):
     """Conditional needs a loader and a `when` list; nothing else of a Task."""
 
@@ -77,7 +81,8 @@ def run_case(case, loader, templar):
     src = case['input']
     if mode == 'yaml':
         return loader.load(src)
-    templar.available_variables = case.get('vars') or {}
+    # a task's templar always sees `omit` (VariableManager adds it); Drover's templar has it too
+    templar.available_variables = dict({'omit': OMIT}, **(case.get('vars') or {}))
     if mode == 'value':
         return templar.template(src)
     if mode == 'text':
