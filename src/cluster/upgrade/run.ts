@@ -187,8 +187,10 @@ async function execute(o: UpgradeOptions, l: Loaded, s: { tls: AdminTls; via: st
   let stoppedBy: string | undefined;
   if (report.status === 'interrupted') {
     const said = await describeInterrupted({ tls: s.tls, via: s.via, choices: c, from: l.config.kubeVersion }, plan, report, rows, { signal: s.intr.received ?? 'SIGINT', hard: s.intr.hard, journal: journal.path });
-    if (o.json) o.log(JSON.stringify(said.event));
-    stoppedBy = said.line;
+    if (o.json) {
+      o.log(JSON.stringify(said.event));
+      o.logError(said.line); // stderr: a CI log shows where it stopped beside the JSON artifact
+    } else stoppedBy = said.line;
   }
   const failed = report.stages.find((x) => x.status === 'failed' || x.status === 'gate-failed');
   if (o.json) o.log(JSON.stringify({ type: 'upgrade_report', status: report.status, durationMs: Date.now() - t0, hosts: rows, failed: failed ? { stage: failed.id, error: failed.error } : undefined }));

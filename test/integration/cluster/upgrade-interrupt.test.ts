@@ -41,6 +41,7 @@ test('SIGINT in the node phase: the step in flight finishes, exit 99 with the re
   assert.ok(sent, `the run ended before the canary: ${first.stdout.slice(-2000)}`);
   assert.equal(first.code, 99, first.stdout.slice(-3000) + first.stderr);
   assert.match(first.stderr, /SIGINT: stopping after the step in flight/);
+  assert.match(first.stderr, /interrupted \(SIGINT\) after canary \(in-place\); not started: batch 1 \(in-place\)\. The journal \S+journal\.jsonl and the drover\.io\/upgrade node labels record it/);
   const events = jsonEvents(first.stdout);
   const stopped = events.find((e) => e.type === 'upgrade_interrupted')!;
   assert.deepEqual({ ...stopped, journal: undefined }, { type: 'upgrade_interrupted', signal: 'SIGINT', hard: false, after: 'nodes:canary', stopped_before: 'nodes:batch1', in_progress: [], journal: undefined });
