@@ -10,7 +10,7 @@ import { ConnectionPool } from '../../executor/connection-pool.js';
 import type { MailSettings } from '../../util/send-mail.js';
 import { hostAccess, load, type ClusterOptions, type Loaded } from '../deploy.js';
 import type { HostExec } from '../verify.js';
-import { GUARDED_UNITS, guardedProcesses, systemctlEverywhere } from './guard-actions.js';
+import { byHost, GUARDED_UNITS, guardedProcesses, systemctlEverywhere } from './guard-actions.js';
 import { notifyGuard, type GuardNotice } from './guard-notify.js';
 import { adminTls, readLeaderLock, realRead, type AdminTls } from './probes.js';
 import { readRecord, writeDurably } from './record.js';
@@ -27,12 +27,17 @@ export interface GuardOptions extends ClusterOptions {
   stateDir?: string;
 }
 
-/** What the guard remembers between cron runs: since when no apiserver answered, and what it stopped. */
+/** What the guard remembers between cron runs. */
 interface GuardState {
+  /** When a round first saw no apiserver answer (cleared once one answers). */
   downSince?: string;
-  /** Control-plane hosts where the guard itself stopped controller-manager and scheduler. */
-  stopped?: { hosts: string[]; at: string };
+  /** When the guard stopped controller-manager and scheduler for the current outage (cleared once it started them again). */
+  acted?: string;
+  /** host/unit pairs found down while an apiserver answered: someone else's doing, never started by the guard. */
+  heldDown?: string[];
 }
+
+const key = (p: { host: string; component: string }): string => `${p.host}/${p.component}`;
 
 const statePath = (dir: string): string => join(dir, 'guard.json');
 
@@ -78,9 +83,10 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     const tls = adminTls(l.pkiDir);
     const cp = l.config.controlPlane;
     const hosts = cp.map((h) => h.name);
-    // the reads and the process check run at once, each read bounded by --probe-timeout
-    const [reads, procs] = await Promise.all([Promise.all(cp.map(async (h) => ({ subject: h.name, ...(await realRead(tls, h.ip, 6443, o.probeTimeoutSeconds * 1000)) }))), guardedProcesses(exec, hosts)]);
+    // the reads and the process check run at once, each read bounded by --probe-timeout; the
+    // round counts from when it began to look
     const now = Date.now();
+    const [reads, procs] = await Promise.all([Promise.all(cp.map(async (h) => ({ subject: h.name, ...(await realRead(tls, h.ip, 6443, o.probeTimeoutSeconds * 1000)) }))), guardedProcesses(exec, hosts)]);
     const up = reads.filter((r) => r.ok).length;
     const state = readState(stateDir);
     const notify = async (action: GuardNotice['action'], message: string): Promise<void> => {
@@ -94,14 +100,21 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
       if (!state.downSince) writeState(stateDir, { ...state, downSince: new Date(now).toISOString() });
       const downFor = (now - since) / 1000;
       const still = procs.filter((p) => p.running);
-      if (downFor < o.graceSeconds || !still.length) {
-        o.log(`guard: no apiserver answers a real API read (${reads.map((r) => `${r.subject}: ${r.what}`).join('; ')}) for ${Math.round(downFor)} s (grace ${o.graceSeconds} s); ${still.length ? 'waiting' : 'controller-manager and scheduler already stopped'}`);
+      const what = reads.map((r) => `${r.subject}: ${r.what}`).join('; ');
+      if (downFor < o.graceSeconds) {
+        o.log(`guard: no apiserver answers a real API read (${what}) for ${Math.round(downFor)} s (grace ${o.graceSeconds} s); waiting`);
         // with --watch, look again the moment the grace runs out rather than up to an interval later
-        return { code: EXIT.OK, ...(still.length ? { nextInMs: Math.max(100, since + o.graceSeconds * 1000 - now) } : {}) };
+        return { code: EXIT.OK, nextInMs: Math.max(100, since + o.graceSeconds * 1000 - Date.now()) };
       }
-      const targets = [...new Set(still.map((p) => p.host))];
-      const answers = await systemctlEverywhere(exec, targets, 'stop');
-      writeState(stateDir, { downSince: new Date(since).toISOString(), stopped: { hosts: [...new Set([...(state.stopped?.hosts ?? []), ...targets])], at: new Date().toISOString() } });
+      // from here on this outage is the guard's: what it takes down (or what died in it) comes back with the apiservers
+      const acted = state.acted ?? new Date().toISOString();
+      if (!still.length) {
+        writeState(stateDir, { ...state, downSince: new Date(since).toISOString(), acted });
+        o.log(`guard: no apiserver answers a real API read (${what}) for ${Math.round(downFor)} s; controller-manager and scheduler already stopped`);
+        return { code: EXIT.OK };
+      }
+      const answers = await systemctlEverywhere(exec, byHost(still), 'stop');
+      writeState(stateDir, { ...state, downSince: new Date(since).toISOString(), acted });
       const gone = await until(async () => (await guardedProcesses(exec, hosts)).every((p) => !p.running), 15_000, 250);
       const failed = answers.filter((a) => !a.ok).map((a) => `${a.host}: ${a.what}`);
       await notify('stopped', `no apiserver answered for ${Math.round(downFor)} s: controller-manager and scheduler ${gone ? 'stopped' : 'NOT all stopped'} on ${hosts.join(', ')}${failed.length ? ` (${failed.join('; ')})` : ''}`);
@@ -109,32 +122,39 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     }
     const missing = procs.filter((p) => !p.running);
     if (!missing.length) {
-      if (state.downSince || state.stopped) writeState(stateDir, {});
+      if (state.downSince || state.acted || state.heldDown?.length) writeState(stateDir, {});
       o.log(`guard: ${up}/${cp.length} apiservers answer; controller-manager and scheduler run on every control-plane host`);
       return { code: EXIT.OK };
     }
-    if (state.downSince) writeState(stateDir, { stopped: state.stopped });
+    if (state.downSince) writeState(stateDir, { ...state, downSince: undefined });
     const record = readRecord(stateDir);
     if (record.stopped.includes('control-plane')) {
       o.log(`guard: controller-manager and scheduler were stopped by cluster stop (${record.by}, ${record.at}, reason: ${record.reason ?? '-'}); the guard starts nothing`);
       return { code: EXIT.OK };
     }
-    const mine = missing.filter((p) => state.stopped?.hosts.includes(p.host));
-    if (!mine.length) {
-      o.log(`guard: ${missing.map((p) => `${p.component} on ${p.host}`).join(', ')} not running, but the guard did not stop it; the guard starts only what it stopped`);
+    if (!state.acted) {
+      // down while the API answers: an operator's (or a crash's) doing; the guard is no supervisor
+      writeState(stateDir, { heldDown: missing.map(key) });
+      o.log(`guard: ${missing.map((p) => `${p.component} on ${p.host}`).join(', ')} not running, but not taken down by an outage the guard handled; the guard starts nothing`);
       return { code: EXIT.OK };
     }
+    const toStart = missing.filter((p) => !state.heldDown?.includes(key(p)));
     if (up < cp.length) {
       o.log(`guard: ${up}/${cp.length} apiservers answer a real API read; waiting for all before starting controller-manager and scheduler`);
       return { code: EXIT.OK };
     }
+    if (!toStart.length) {
+      writeState(stateDir, { heldDown: state.heldDown });
+      o.log(`guard: every apiserver answers again; only ${missing.map(key).join(', ')} not running, as before the outage; the guard starts nothing`);
+      return { code: EXIT.OK };
+    }
     const t0 = Date.now();
-    const targets = state.stopped!.hosts;
-    const answers = await systemctlEverywhere(exec, targets, 'start');
+    const answers = await systemctlEverywhere(exec, byHost(toStart), 'start');
     const failed = answers.filter((a) => !a.ok).map((a) => `${a.host}: ${a.what}`);
     const ok = !failed.length && (await until(() => leadersRenewing(tls, cp.map((h) => h.ip), t0), 60_000));
-    if (ok) writeState(stateDir, {});
-    await notify('started', `every apiserver answers again: controller-manager and scheduler started on ${targets.join(', ')}${ok ? ', leaders renewing' : failed.length ? ` but NOT everywhere (${failed.join('; ')})` : ' but NO leader renewed within 60 s'}`);
+    if (ok) writeState(stateDir, { heldDown: state.heldDown });
+    const held = state.heldDown?.length ? `; left down as found before the outage: ${state.heldDown.join(', ')}` : '';
+    await notify('started', `every apiserver answers again: controller-manager and scheduler started on ${[...byHost(toStart).keys()].join(', ')}${ok ? ', leaders renewing' : failed.length ? ` but NOT everywhere (${failed.join('; ')})` : ' but NO leader renewed within 60 s'}${held}`);
     return { code: ok ? EXIT.OK : EXIT.HOST_FAILED };
   } finally {
     await lock.release();
