@@ -13,6 +13,7 @@ export const FILTER_PARAMS: Record<string, string[]> = {
   d: ['default_value', 'boolean'],
   int: ['default', 'base'],
   float: ['default'],
+  urlize: ['trim_url_limit', 'nofollow', 'target', 'rel', 'extra_schemes'],
   to_json: ['indent', 'sort_keys', 'ensure_ascii'],
   to_nice_json: ['indent', 'sort_keys', 'ensure_ascii'],
   to_nice_yaml: ['indent'],

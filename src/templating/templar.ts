@@ -302,11 +302,6 @@ class NunjucksTemplar implements Templar {
       });
       if (ANSIBLE_BUILTIN_TESTS.has(name)) (this.env as any).addTest(`ansible.builtin.${name}`, (this.env as any).getTest(name));
     }
-    // Jinja's urlize adds its policy rel="noopener" to every link (nunjucks adds only nofollow)
-    const urlize = (this.env as any).getFilter('urlize');
-    this.env.addFilter('urlize', (...args: unknown[]) =>
-      String(urlize(...args)).replace(/<a href="([^"]*)"( rel="nofollow")?>/g, (_m, href: string, nofollow?: string) => `<a href="${href}" rel="${nofollow ? 'nofollow ' : ''}noopener">`),
-    );
     this.env.addGlobal('__drover_capture', (v: unknown) => {
       this.captured = v;
       return '';

@@ -1,6 +1,7 @@
 // Jinja2's text filters with Python's str() of their input (None is 'None', a list its repr),
 // Python's word and case rules, and the builtins nunjucks lacks (tojson, pprint).
 import { pyJson, pyRepr, pyStr } from './python-repr.js';
+import { urlize } from './urlize.js';
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
@@ -14,6 +15,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** Filters that replace the table's text filters; applied over buildFilters' result. */
 export const TEXT_FILTERS: Record<string, (...args: any[]) => unknown> = {
+  urlize,
   lower: (v: unknown) => pyStr(v).toLowerCase(),
   upper: (v: unknown) => pyStr(v).toUpperCase(),
   capitalize: (v: unknown) => {

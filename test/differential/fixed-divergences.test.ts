@@ -396,13 +396,13 @@ test("a list or str is indexed by int or bool only (l['0'], l[1.0], l.length are
   assert.deepEqual(divergencesFrom(exprs, ['value', 'text']), []);
 });
 
-test("%-formatting: negative numbers keep their sign, exact ties round half to even ('%.1f' % 2.25 is 2.2), huge floats print all digits; regex_replace and regex_search read backslashes as re does; to_json(ensure_ascii=false); urlize's rel; '' % undefined", () => {
+test("%-formatting: negative numbers keep their sign, exact ties round half to even ('%.1f' % 2.25 is 2.2), huge floats print all digits; regex_replace and regex_search read backslashes as re does; to_json(ensure_ascii=false); urlize as Jinja 3.1's; '' % undefined", () => {
   const exprs = [
     "{{ '%05.1f' % 2.25 }}", "{{ '%.0f' % 2.5 }}", "{{ '%.2f' % -1.125 }}", "{{ '%d' % -3 }}", "{{ '%d' % -0.5 }}", "{{ '%x' % -255 }}", "{{ '%05d' % -42 }}", "{{ '%e' % -1.5 }}", "{{ '%.3f' % 1e22 }}", "{{ '%.0f' % -0.5 }}", "{{ '{:.1f}'.format(2.25) }}",
     "{{ 'hello' | regex_replace('(l+)', '[\\\\\\\\1]') }}", "{{ 'hello' | regex_replace('(l+)', '\\\\g<1>0\\\\g<0>') }}", "{{ 'a-b' | regex_replace('(-)', '$1') }}",
     "{{ 'k=v' | regex_search('(\\\\\\\\w)=(\\\\\\\\w)', '\\\\\\\\1', '\\\\\\\\2') }}", "{{ 'k=v' | regex_search('(\\\\w)=(\\\\w)', '\\\\2', '\\\\1') }}", "{{ 'k=v' | regex_search('(?P<a>\\\\w)=(\\\\w)', '\\\\g<a>') }}",
     "{{ 'é' | to_json(ensure_ascii=false) }}", "{{ {'é': 'ü'} | to_json }}", "{{ {'é': 'ü'} | to_nice_json(ensure_ascii=False) }}",
-    "{{ 'see http://x.org' | urlize }}", "{{ 'see http://x.org' | urlize(10, true) | length > 0 }}",
+    "{{ 'see http://x.org and www.a.com' | urlize }}", "{{ 'see http://x.org/abcdef' | urlize(10, true) }}", "{{ 'mail me@x.org, or mailto:a@b.co.' | urlize }}", "{{ '(http://x.org/a_(b)) <b>' | urlize(target='_blank', rel='me') }}", "{{ 'ftp://x tel:123' | urlize(extra_schemes=['ftp://', 'tel:']) }}",
     "{{ '' % missing }}", "{{ {} == empty % ('x y')['a'] not in (zero % nums)[1] }}", "{{ missing | default(omit) == omit }}",
   ];
   const templates = ["{{ 'v1.2.3' | regex_search('(\\d+)\\.(\\d+)', '\\1') }}"];
