@@ -1,6 +1,7 @@
 // Starts apiserver-probe.ts in the hub network against each control-plane host's own
 // apiserver, and reads what it saw: which requests failed, how, and which version answered.
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ProbeConfig, ProbeSample } from './apiserver-probe.js';
 import type { UpgradeWorld } from './upgrade-harness.js';
@@ -13,22 +14,43 @@ export const PROBE_READS = ['/api/v1/nodes', '/api/v1/namespaces/default/pods', 
 /** The configmaps the probe patches, one per host ("u1-probe-cp1"...): create them under 1.5 first. */
 export const PROBE_WRITE_PREFIX = 'u1-probe-';
 
+/** A running probe: the samples so far, a wait for a condition on them, and stop. */
+export interface RunningProbe {
+  samples(): ProbeSample[];
+  /** resolves once `pred` holds for the samples so far; rejects after timeoutMs */
+  until(pred: (s: ProbeSample[]) => boolean, timeoutMs: number): Promise<void>;
+  stop(): Promise<ProbeSample[]>;
+}
+
 /** Poll the named hosts' apiservers until stop(); every sample is returned. */
-export function startApiserverProbe(w: UpgradeWorld, hosts: string[], intervalMs = 500): { stop(): Promise<ProbeSample[]> } {
+export function startApiserverProbe(w: UpgradeWorld, hosts: string[], intervalMs = 500): RunningProbe {
   const cfg: ProbeConfig = { pkiDir: join(w.dir, 'pki', 'cluster.local'), hosts: hosts.map((name) => ({ name, ip: w.fleet.hosts.find((h) => h.name === name)!.ip })), reads: PROBE_READS, writePrefix: PROBE_WRITE_PREFIX, intervalMs };
   const child = w.fleet.hubSpawn(process.execPath, ['--import', 'tsx', PROBE, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let exited = false;
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve(void (exited = true))));
+  const samples = (): ProbeSample[] => out.split('\n').slice(0, -1).filter(Boolean).map((l) => JSON.parse(l) as ProbeSample);
+  const until = async (pred: (s: ProbeSample[]) => boolean, timeoutMs: number): Promise<void> => {
+    const end = Date.now() + timeoutMs;
+    while (!pred(samples())) {
+      if (exited || Date.now() > end) throw new Error(`the apiserver probe ${exited ? 'exited' : `did not see what was awaited within ${timeoutMs / 1000} s`}: ${err.slice(0, 2000)} ${JSON.stringify(samples().slice(-6))}`);
+      await sleep(200);
+    }
+  };
   return {
+    samples,
+    until,
     async stop() {
+      // a probe still starting (tsx on a loaded machine) is given time for its first round
+      await until((s) => hosts.every((h) => s.some((x) => x.host === h)), 60_000).catch(() => undefined);
       child.kill('SIGTERM');
       await closed;
-      const samples = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProbeSample);
-      if (!samples.length) throw new Error(`the apiserver probe saw nothing: ${err.slice(0, 2000)}`);
-      return samples;
+      const all = samples();
+      if (!all.length) throw new Error(`the apiserver probe saw nothing: ${err.slice(0, 2000)}`);
+      return all;
     },
   };
 }

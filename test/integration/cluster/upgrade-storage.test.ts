@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonEvents } from '../../helpers/cli.js';
 import { downOutsideOwnRestart, mixedReads, PROBE_WRITE_PREFIX, startApiserverProbe, summarise } from './apiserver-probe-harness.js';
 import { hubDrover } from './cluster-harness.js';
+import { unitActions } from './maintenance-harness.js';
 import { CP, createPods, deployedWorld, installedVersions, stopWorld, type UpgradeWorld } from './upgrade-harness.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -64,7 +65,8 @@ test('the protobuf step is refused (exit 5, nothing changed) while the inventory
 
 test('rolling control-plane upgrade: every 1.5 apiserver reads every object the whole time (probe on each apiserver, not the VIP)', async () => {
   const probe = startApiserverProbe(w, CP);
-  await sleep(3000);
+  // every apiserver seen answering (as 1.5) before the upgrade starts
+  await probe.until((x) => CP.every((h) => x.filter((y) => y.host === h && y.kind === 'ok').length >= 6), 90_000);
   // -e asks for protobuf: while 1.5 apiservers may read, the upgrade pins JSON anyway
   const res = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13', '--strategy', 'control-plane-only', '--json', '-e', `kube_storage_media_type=${PROTOBUF}`]);
   await sleep(3000);
@@ -86,6 +88,9 @@ test('rolling control-plane upgrade: every 1.5 apiserver reads every object the 
 
 test('the one-way protobuf step: each apiserver in turn with the gates, recorded as one-way; new writes carry k8s\\0, 1.6 reads both', async () => {
   const probe = startApiserverProbe(w, CP);
+  await probe.until((x) => CP.every((h) => x.some((y) => y.host === h && y.kind === 'ok')), 90_000);
+  // from now on each host's systemctl logs the units it is told to stop, start or restart
+  for (const h of CP) w.fleet.exec(h, 'touch /var/log/systemctl.log');
   const t0 = Date.now();
   const res = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', inv16, '--storage-media-type', PROTOBUF, '--json']);
   const wall = (Date.now() - t0) / 1000;
@@ -101,25 +106,26 @@ test('the one-way protobuf step: each apiserver in turn with the gates, recorded
   assert.deepEqual([file.mediaType, file.oneWay, file.hosts], [PROTOBUF, true, CP]);
   assert.ok(existsSync(String(rec.backup)), 'a fresh backup before the one-way step');
   assert.deepEqual(CP.map(unitMedia), CP.map(() => PROTOBUF));
+  // only the apiserver was restarted (and keepalived stopped and started to move the VIP)
+  const acted = unitActions(w.fleet).filter((a) => CP.includes(a.host));
+  assert.deepEqual(CP.map((h) => acted.filter((a) => a.host === h && a.action === 'restart').map((a) => a.unit)), CP.map(() => ['kube-apiserver']));
+  assert.deepEqual(acted.filter((a) => /controller-manager|scheduler/.test(a.unit)), []);
   const sum = summarise(samples);
   for (const h of CP) assert.deepEqual([...sum[h]!.decode, ...sum[h]!.http], [], `${h}: a 1.6 apiserver reads JSON and protobuf alike`);
   // written through a switched apiserver since: the k8s\0 magic; never rewritten: still JSON
   assert.equal(storedPrefix(`/registry/configmaps/default/${PROBE_WRITE_PREFIX}cp1`), '6b 38 73 00');
   assert.match(storedPrefix('/registry/secrets/default/u1-secret'), /^7b /, 'a JSON object');
-  console.log(`# protobuf step on 3 apiservers: ${wall.toFixed(1)} s wall; probe ${samples.length} requests, ${CP.map((h) => `${h} down ${sum[h]!.down}`).join(', ')}, decode errors 0`);
+  console.log(`# protobuf step on 3 apiservers: ${wall.toFixed(1)} s wall (${ev.filter((e) => e.type === 'upgrade_storage_host').map((e) => `${e.host} ${(Number(e.durationMs) / 1000).toFixed(1)} s`).join(', ')}); probe ${samples.length} requests, ${CP.map((h) => `${h} down ${sum[h]!.down}`).join(', ')}, decode errors 0`);
 });
 
 test('the probe can fail: a 1.5 apiserver put back after the step cannot decode what 1.6 wrote (why the step is one-way)', async () => {
   const swap = 'systemctl stop keepalived && cp /root/kube-apiserver-v1.5.8 /usr/local/bin/kube-apiserver && cp /root/kube-apiserver-v1.5.8.service /etc/systemd/system/kube-apiserver.service && systemctl daemon-reload && systemctl restart kube-apiserver';
   const r = w.fleet.exec('cp3', swap);
   assert.equal(r.rc, 0, r.stderr);
-  let samples = [] as Awaited<ReturnType<ReturnType<typeof startApiserverProbe>['stop']>>;
-  for (let i = 0; i < 6; i++) {
-    const probe = startApiserverProbe(w, ['cp3']);
-    await sleep(3000);
-    samples = await probe.stop();
-    if (samples.some((s) => s.version === 'v1.5.8' && s.kind !== 'down')) break;
-  }
+  const probe = startApiserverProbe(w, ['cp3']);
+  // two full rounds answered by the 1.5 apiserver
+  await probe.until((x) => x.filter((y) => y.version === 'v1.5.8' && y.kind !== 'down' && y.method === 'PATCH').length >= 2, 90_000).catch(() => undefined);
+  const samples = await probe.stop();
   const s = summarise(samples).cp3!;
   assert.ok(s.decode.length > 0, `decode errors seen: ${JSON.stringify(samples.slice(-8))}`);
   assert.ok(s.decode.every((x) => x.version === 'v1.5.8' && x.status === 500 && /unable to decode \/registry\//.test(x.message ?? '')));
