@@ -9,9 +9,9 @@ export default class ClusterGuard extends BaseCommand {
   static override description = `One round (for cron, every minute) or --watch: if no apiserver answers a real API read
 (GET namespaces/kube-system) for --grace seconds, run \`systemctl stop kube-controller-manager
 kube-scheduler\` on every control-plane host at once and notify; when every apiserver answers
-again, start what the guard stopped, wait for both leaders to renew, and notify (--webhook,
---mail-to). It never starts what \`cluster stop\` stopped nor what it did not stop itself, and
-it never acts while a cluster stop/start holds the lock.
+again, start what the outage took down, wait for both leaders to renew, and notify (--webhook,
+--mail-to). It never starts what \`cluster stop\` stopped nor what it found down while an
+apiserver answered, and it never acts while a cluster stop/start holds the lock.
 
 EXIT CODES
   0   nothing to do, or the action was proven
