@@ -1,6 +1,6 @@
 // npm run bench:cluster: `drover cluster deploy` wall time on the cluster world, first run and
 // rerun (changed=0), for 3 control-plane hosts and N nodes (default 4 and 20), plus the
-// controller's peak RSS. Own-network fleet (subnet 53), stand-in release v1.5.8.
+// controller's peak RSS. Own-network fleet (subnet 53 or BENCH_SUBNET, fleet name prefix BENCH_NAME), stand-in release v1.5.8.
 //   BENCH_NODES=4,20 node --import tsx test/bench/cluster-deploy.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { BIN } from '../helpers/cli.js';
 import { writeClusterInventory } from '../integration/cluster/cluster-harness.js';
 
 const SIZES = (process.env.BENCH_NODES ?? '4,20').split(',').map(Number);
+const SUBNET = Number(process.env.BENCH_SUBNET ?? 53);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-cluster-bench-'));
@@ -18,9 +19,9 @@ async function main(): Promise<void> {
   const rows: string[] = ['| nodes | first run | rerun (changed=0) | controller peak RSS |', '|---|---|---|---|'];
   for (const n of SIZES) {
     const nodes = Array.from({ length: n }, (_, i) => `node${i + 1}`);
-    const fleet = await startFleet({ hosts: 3 + n, subnet: 53, network: 'netns', hostNames: ['cp1', 'cp2', 'cp3', ...nodes], name: `bench-cluster-${n}` });
+    const fleet = await startFleet({ hosts: 3 + n, subnet: SUBNET, network: 'netns', hostNames: ['cp1', 'cp2', 'cp3', ...nodes], name: `${process.env.BENCH_NAME ?? 'bench'}-cluster-${n}` });
     try {
-      const inv = writeClusterInventory(fleet, dir, `cluster-${n}`, { controlPlane: ['cp1', 'cp2', 'cp3'], nodes, vars: { kube_version: 'v1.5.8', kube_release_dir: join(dir, 'releases'), apiserver_vip: '10.153.0.250' } });
+      const inv = writeClusterInventory(fleet, dir, `cluster-${n}`, { controlPlane: ['cp1', 'cp2', 'cp3'], nodes, vars: { kube_version: 'v1.5.8', kube_release_dir: join(dir, 'releases'), apiserver_vip: `10.${100 + SUBNET}.0.250` } });
       const times: string[] = [];
       let rss = 0;
       for (let run = 0; run < 2; run++) {
