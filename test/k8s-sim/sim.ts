@@ -24,8 +24,8 @@ export interface K8sSim {
   caFile: string;
   /** kubeconfig with context `sim` (token auth, CA inline, namespace default). */
   kubeconfig: string;
-  /** Real kubectl against this simulator, with a private discovery cache. */
-  kubectl(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
+  /** Real kubectl against this simulator, with a private discovery cache; `onStderr` follows its log live. */
+  kubectl(args: string[], options?: { input?: string; timeoutMs?: number; onStderr?: (text: string) => void }): Promise<RunResult>;
   /** A raw API call; body is JSON-encoded. `contentType` for PATCH flavours. */
   api(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: Obj }>;
   /** Create any object; a Pod is returned once its sandbox runs (phase Running). */
@@ -112,7 +112,7 @@ export function attachK8sSim(root: string, child?: ChildProcess): K8sSim {
     kubeconfig,
     pid: ready.pid,
     // stdin an empty pipe when no input is given, as it always was here
-    kubectl: (args, o = {}) => runCommand('kubectl', args, { env: { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir }, input: o.input ?? '', timeoutMs: o.timeoutMs ?? 120_000 }),
+    kubectl: (args, o = {}) => runCommand('kubectl', args, { env: { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir }, input: o.input ?? '', timeoutMs: o.timeoutMs ?? 120_000, onStderr: o.onStderr }),
     api,
     async create(obj) {
       const path = collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace);

@@ -126,12 +126,23 @@ test('kubectl cp: a file and a directory into a pod and back', async () => {
 
 test('kubectl wait and watch follow changes', async () => {
   await sim.create(pod('short', { node: 'node2' }));
-  const waiting = sim.kubectl(['wait', '--for=delete', 'pod/short', '--timeout=30s']);
-  await new Promise((r) => setTimeout(r, 500));
+  // Delete only once kubectl's watch is open (its -v=6 log names the request): kubectl ignores a
+  // NotFound at its first GET for --for=delete and exits 0 printing nothing, so deleting after a
+  // fixed pause raced kubectl's start-up on a loaded machine and proved nothing about the watch.
+  let log = '';
+  let watchOpen!: () => void;
+  const opened = new Promise<void>((resolve) => (watchOpen = resolve));
+  const onStderr = (text: string): void => {
+    log += text;
+    if (/pods\?\S*fieldSelector=metadata\.name%3Dshort\S*&watch=true 200 OK/.test(log)) watchOpen();
+  };
+  const waiting = sim.kubectl(['wait', '--for=delete', 'pod/short', '--timeout=90s', '-v=6'], { onStderr });
+  await Promise.race([opened, waiting]);
+  assert.match(log, /&watch=true 200 OK/, `kubectl wait ended before it watched:\n${log}`);
   assert.equal((await sim.api('DELETE', '/api/v1/namespaces/default/pods/short')).status, 200);
   const w = await waiting;
   assert.equal(w.rc, 0, w.stderr);
-  assert.match(w.stdout, /pod\/short condition met|deleted/);
+  assert.equal(w.stdout, 'pod/short condition met\n', 'the DELETED event reached kubectl over the watch');
   assert.match(await ok(['wait', '--for=condition=Ready', 'pod/web-1', '--timeout=10s']), /condition met/);
 });
 
