@@ -1,7 +1,7 @@
 // Ansible's `version` test (version_compare) with its version types: LooseVersion (the
 // default), StrictVersion (strict=true or version_type='strict') and SemanticVersion
-// ('semver'/'semantic'), each parsing and ordering as Python's class does; 'pep440' needs
-// Python's packaging library, which Drover does not model, and is refused.
+// ('semver'/'semantic') and PEP 440 ('pep440', packaging's Version), each parsing and ordering
+// as Python's class does.
 import { TemplateError } from '../cli/errors.js';
 
 type Part = number | string;
@@ -57,6 +57,40 @@ function compareReleased(x: { nums: number[]; pre?: Part[] }, y: { nums: number[
   return pre(x.pre, y.pre);
 }
 
+const PEP440 = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/i;
+const PRE: Record<string, string> = { a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc' };
+
+/** packaging's Version sort key: epoch, release without trailing zeros, pre, post, dev, local (±Infinity where packaging uses its sentinels). */
+function pep440Key(v: string): Part[][] {
+  const m = PEP440.exec(v.trim());
+  if (!m) throw new TemplateError(`Version comparison failed: Invalid version: '${v}'`);
+  const [, epoch, release, preL, preN, postN1, postL, postN2, dev, devN, local] = m;
+  const nums = release!.split('.').map(Number);
+  while (nums.length > 1 && nums[nums.length - 1] === 0) nums.pop();
+  const hasPost = postN1 !== undefined || postL !== undefined;
+  const pre: Part[] = preL ? [PRE[preL.toLowerCase()]!, Number(preN ?? 0)] : !hasPost && dev ? [-Infinity] : [Infinity];
+  const post: Part[] = hasPost ? [Number(postN1 ?? postN2 ?? 0)] : [-Infinity];
+  const devKey: Part[] = dev ? [Number(devN ?? 0)] : [Infinity];
+  // a local label's parts: numbers sort after names, names case-insensitively
+  const localKey: Part[] = local ? local.toLowerCase().split(/[-_.]/).flatMap((p) => (/^\d+$/.test(p) ? [1, Number(p)] : [0, p])) : [-Infinity];
+  return [[Number(epoch ?? 0)], nums, pre, post, devKey, localKey];
+}
+
+/** Order two sort keys part by part, numbers against names as packaging's tuples do (pre labels are names, sentinels numbers). */
+function compareKeys(a: Part[][], b: Part[][]): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i]!, b[i]!];
+    for (let j = 0; j < Math.min(x.length, y.length); j++) {
+      const [p, q] = [x[j]!, y[j]!];
+      if (p === q) continue;
+      if (typeof p !== typeof q) return typeof p === 'number' ? (p === -Infinity ? -1 : 1) : typeof q === 'number' && q === -Infinity ? 1 : -1;
+      return p < q ? -1 : 1;
+    }
+    if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  }
+  return 0;
+}
+
 const TYPES = ['loose', 'strict', 'semver', 'semantic', 'pep440'];
 
 /** Compare two versions as version_compare does for the given type; -1, 0 or 1. */
@@ -64,7 +98,7 @@ export function compareVersionsAs(type: string, a: string, b: string): number {
   if (type === 'loose') return compareParts(loose(a), loose(b));
   if (type === 'strict') return compareReleased(strict(a), strict(b), compareParts);
   if (type === 'semver' || type === 'semantic') return compareReleased(semver(a), semver(b), comparePrerelease);
-  if (type === 'pep440') throw new TemplateError("version_type='pep440' is not supported by Drover (it needs Python's packaging library); use 'loose', 'strict' or 'semver'");
+  if (type === 'pep440') return compareKeys(pep440Key(a), pep440Key(b));
   throw new TemplateError(`Invalid version type (${type}). Must be one of ${TYPES.map((t) => `'${t}'`).join(', ')}`);
 }
 

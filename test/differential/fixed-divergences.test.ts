@@ -369,7 +369,7 @@ test('block set with filters ({% set x | upper %}...{% endset %}), () and {{ a, 
   assert.deepEqual([...divergencesFrom(templates, ['text']), ...divergencesFrom(exprs, ['value', 'text'])], []);
 });
 
-test("the version test's types: semver prereleases, strict (StrictVersion), loose (LooseVersion, int against str is an error), bad operators and types", () => {
+test("the version test's types: semver prereleases, strict (StrictVersion), loose (LooseVersion, int against str is an error), pep440 (packaging's ordering), bad operators and types", () => {
   const exprs = [
     "{{ '1.0.0-rc1' is version('1.0.0', '<', version_type='semver') }}",
     "{{ '1.0.0-rc.2' is version('1.0.0-rc.10', '<', version_type='semver') }}",
@@ -387,6 +387,7 @@ test("the version test's types: semver prereleases, strict (StrictVersion), loos
     "{{ '1.0' is version('1.0', '==', version_type='loose', strict=true) }}",
     "{{ '' is version('1.0') }}",
     "{{ ver is version(operator='lt', version='2') }}",
+    ...["'1.0.0' is version('1.0', 'eq'", "'1.0.dev1' is version('1.0a1', '<'", "'1.0rc1' is version('1.0', '<'", "'1.0' is version('1.0.post1', '<'", "'1.0.post1.dev1' is version('1.0.post1', '<'", "'1.0+abc' is version('1.0+1', '<'", "'1!0.1' is version('2.0', '>'", "'1.0-1' is version('1.0.post1', '=='", "'bad version' is version('1.0', '<'", "'1.0c1' is version('1.0rc1', '=='", "'1.0.dev1' is version('1.0.post1.dev1', '<'"].map((t) => `{{ ${t}, version_type='pep440') }}`),
   ];
   assert.deepEqual(divergencesFrom(exprs, ['value']), []);
 });
