@@ -4,6 +4,7 @@
 // through the VIP and the containers compared afterwards. Each run deploys a fresh v1.5.8 world.
 //   npm run bench:upgrade -- 4,20      (or BENCH_NODES=4,20; BENCH_RUNS=2; BENCH_SUBNET=74;
 //   BENCH_CANARY=1 BENCH_BATCH=25% BENCH_PODS_PER_NODE=3). Appends to test/bench/cluster-results.md.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hubDrover } from '../integration/cluster/cluster-harness.js';
 import { containers, createPods, deployedWorld, startProbe, stopWorld, type UpgradeWorld } from '../integration/cluster/upgrade-harness.js';
 import { appendResults, codeVersion, eventClock, load, sec, spread } from './cluster-bench-report.js';
@@ -14,6 +15,8 @@ const SUBNET = Number(process.env.BENCH_SUBNET ?? 74);
 const CANARY = process.env.BENCH_CANARY ?? '1';
 const BATCH = process.env.BENCH_BATCH ?? '25%';
 const PER_NODE = Number(process.env.BENCH_PODS_PER_NODE ?? 3);
+// seconds of the same probe on the idle world before the upgrade: a control for probe failures the load alone causes
+const IDLE_PROBE_S = Number(process.env.BENCH_IDLE_PROBE_S ?? 0);
 
 interface HostRow {
   host: string;
@@ -29,6 +32,13 @@ async function measure(n: number, run: number): Promise<{ row: string; detail: s
   try {
     w = await deployedWorld(SUBNET, `b-upgrade-${n}`, true, nodes);
     await createPods(w, PER_NODE);
+    let idle = '';
+    if (IDLE_PROBE_S > 0) {
+      const idleProbe = startProbe(w);
+      await sleep(IDLE_PROBE_S * 1000);
+      const seenIdle = await idleProbe.stop();
+      idle = `; idle probe before the upgrade (${IDLE_PROBE_S} s, load ${load()}): ${seenIdle.failures.length}/${seenIdle.requests} failed${seenIdle.failures.length ? `: ${seenIdle.failures.join(' | ')}` : ''}`;
+    }
     const before = await containers(w);
     const probe = startProbe(w);
     const loadBefore = load();
@@ -53,7 +63,7 @@ async function measure(n: number, run: number): Promise<{ row: string; detail: s
     const result = res.code === 0 ? 'ok' : `exit ${res.code}`;
     if (res.code !== 0) console.error(`upgrade 3+${n} run ${run} failed (${res.code}):\n${res.stdout.slice(-4000)}\n${res.stderr.slice(-2000)}`);
     const row = `| 3 + ${n} | ${run} | ${Object.keys(before).length} | ${result} | ${sec(wall)} | ${sec(firstStage)} | ${sec(cpStages)} (${spread(cp)}) | ${sec(nodeStages)} (${spread(nd)}) | ${changed} | ${seen.failures.length}/${seen.requests} | ${loadBefore} → ${loadAfter} |`;
-    const detail = `- 3 + ${n} run ${run}: stages ${stages.join(', ')}; hosts ${hosts.map((h) => `${h.host} ${sec(h.durationMs)}${h.result === 'ok' ? '' : ` ${h.result}`}`).join(', ')}${seen.failures.length ? `; probe failures: ${seen.failures.map((f) => `@${((Date.parse(f.slice(0, 24)) - t0) / 1000).toFixed(0)} s ${f.slice(25)}`).join(' | ')}` : ''}`;
+    const detail = `- 3 + ${n} run ${run}: stages ${stages.join(', ')}; hosts ${hosts.map((h) => `${h.host} ${sec(h.durationMs)}${h.result === 'ok' ? '' : ` ${h.result}`}`).join(', ')}${seen.failures.length ? `; probe failures: ${seen.failures.map((f) => `@${((Date.parse(f.slice(0, 24)) - t0) / 1000).toFixed(0)} s ${f.slice(25)}`).join(' | ')}` : ''}${idle}`;
     console.log(row);
     console.log(detail);
     return { row, detail };
