@@ -73,10 +73,12 @@ async function leadersRenewing(tls: AdminTls, ips: string[], since: number): Pro
 interface RoundResult {
   code: number;
   nextInMs?: number;
+  /** When this round last heard an apiserver answer (undefined when none answered). */
+  answeredAt?: number;
 }
 
 /** One look at the cluster and at most one action. */
-async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: string): Promise<RoundResult> {
+async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: string, lastAnsweredAt?: number): Promise<RoundResult> {
   const lock = await maintenanceLock(stateDir, (line) => o.log(`guard: ${line}`));
   if (!lock) return { code: EXIT_LOCKED };
   try {
@@ -88,6 +90,7 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     const now = Date.now();
     const [reads, procs] = await Promise.all([Promise.all(cp.map(async (h) => ({ subject: h.name, ...(await realRead(tls, h.ip, 6443, o.probeTimeoutSeconds * 1000)) }))), guardedProcesses(exec, hosts)]);
     const up = reads.filter((r) => r.ok).length;
+    const answeredAt = up > 0 ? Date.now() : undefined;
     const state = readState(stateDir);
     const notify = async (action: GuardNotice['action'], message: string): Promise<void> => {
       o.log(`guard: ${message}`);
@@ -96,8 +99,10 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
       await notifyGuard({ webhook: o.webhook, mail: o.mail }, notice, o.log);
     };
     if (up === 0) {
-      const since = state.downSince ? Date.parse(state.downSince) : now;
-      if (!state.downSince) writeState(stateDir, { ...state, downSince: new Date(now).toISOString() });
+      // "no answer for --grace seconds" counts from the last answer when this --watch guard heard
+      // it one round ago; a cron run (no earlier round in memory) counts from this first failure
+      const since = state.downSince ? Date.parse(state.downSince) : (lastAnsweredAt ?? now);
+      if (!state.downSince) writeState(stateDir, { ...state, downSince: new Date(since).toISOString() });
       const downFor = (now - since) / 1000;
       const still = procs.filter((p) => p.running);
       const what = reads.map((r) => `${r.subject}: ${r.what}`).join('; ');
@@ -124,29 +129,29 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     if (!missing.length) {
       if (state.downSince || state.acted || state.heldDown?.length) writeState(stateDir, {});
       o.log(`guard: ${up}/${cp.length} apiservers answer; controller-manager and scheduler run on every control-plane host`);
-      return { code: EXIT.OK };
+      return { code: EXIT.OK, answeredAt };
     }
     if (state.downSince) writeState(stateDir, { ...state, downSince: undefined });
     const record = readRecord(stateDir);
     if (record.stopped.includes('control-plane')) {
       o.log(`guard: controller-manager and scheduler were stopped by cluster stop (${record.by}, ${record.at}, reason: ${record.reason ?? '-'}); the guard starts nothing`);
-      return { code: EXIT.OK };
+      return { code: EXIT.OK, answeredAt };
     }
     if (!state.acted) {
       // down while the API answers: an operator's (or a crash's) doing; the guard is no supervisor
       writeState(stateDir, { heldDown: missing.map(key) });
       o.log(`guard: ${missing.map((p) => `${p.component} on ${p.host}`).join(', ')} not running, but not taken down by an outage the guard handled; the guard starts nothing`);
-      return { code: EXIT.OK };
+      return { code: EXIT.OK, answeredAt };
     }
     const toStart = missing.filter((p) => !state.heldDown?.includes(key(p)));
     if (up < cp.length) {
       o.log(`guard: ${up}/${cp.length} apiservers answer a real API read; waiting for all before starting controller-manager and scheduler`);
-      return { code: EXIT.OK };
+      return { code: EXIT.OK, answeredAt };
     }
     if (!toStart.length) {
       writeState(stateDir, { heldDown: state.heldDown });
       o.log(`guard: every apiserver answers again; only ${missing.map(key).join(', ')} not running, as before the outage; the guard starts nothing`);
-      return { code: EXIT.OK };
+      return { code: EXIT.OK, answeredAt };
     }
     const t0 = Date.now();
     const answers = await systemctlEverywhere(exec, byHost(toStart), 'start');
@@ -155,7 +160,7 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     if (ok) writeState(stateDir, { heldDown: state.heldDown });
     const held = state.heldDown?.length ? `; left down as found before the outage: ${state.heldDown.join(', ')}` : '';
     await notify('started', `every apiserver answers again: controller-manager and scheduler started on ${[...byHost(toStart).keys()].join(', ')}${ok ? ', leaders renewing' : failed.length ? ` but NOT everywhere (${failed.join('; ')})` : ' but NO leader renewed within 60 s'}${held}`);
-    return { code: ok ? EXIT.OK : EXIT.HOST_FAILED };
+    return { code: ok ? EXIT.OK : EXIT.HOST_FAILED, answeredAt };
   } finally {
     await lock.release();
   }
@@ -172,11 +177,13 @@ export async function runClusterGuard(o: GuardOptions): Promise<number> {
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let lastAnsweredAt: number | undefined;
   try {
     for (;;) {
       let r: RoundResult;
       try {
-        r = await guardRound(o, l, exec, stateDir);
+        r = await guardRound(o, l, exec, stateDir, lastAnsweredAt);
+        lastAnsweredAt = r.answeredAt;
       } catch (err) {
         o.logError(`guard: ${(err as Error).message}`);
         r = { code: EXIT.HOST_FAILED };
