@@ -12,7 +12,7 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { oldGroupNames, readClusterConfig, type ClusterConfig } from './cluster-config.js';
 import { ensurePki } from './pki/ensure-pki.js';
-import { CONTROL_PLANE_PORTS, ETCD_PORTS, NODE_PORTS, addressAnswers, checkRelease, hostProbeCommand, readHostProbe, type PreflightProblem } from './preflight.js';
+import { CONTROL_PLANE_PORTS, ETCD_PORTS, NODE_PORTS, STORAGE_PROBE, addressAnswers, checkRelease, checkStorageKept, hostProbeCommand, readHostProbe, renderedStorageMedia, type PreflightProblem } from './preflight.js';
 import { renderVerification, verifyCluster, type HostExec } from './verify.js';
 
 /** Where the package's playbooks are (src/cluster or dist/cluster → ../../playbooks). */
@@ -84,13 +84,15 @@ async function preflight(l: Loaded, exec: HostExec): Promise<PreflightProblem[]>
   const vipHolders: string[] = [];
   await Promise.all(
     [...roles].map(async ([host, ports]) => {
-      const r = await exec(host, hostProbeCommand(ports));
+      const isControlPlane = config.controlPlane.some((c) => c.name === host);
+      const r = await exec(host, isControlPlane ? `${STORAGE_PROBE}; ${hostProbeCommand(ports)}` : hostProbeCommand(ports));
       if (r.rc !== 0) {
         problems.push({ check: 'reach', subject: host, message: r.rc === -1 ? `unreachable: ${r.stderr}` : `the read-only probe failed (rc ${r.rc}): ${r.stderr.trim().split('\n')[0]}` });
         return;
       }
       const seen = readHostProbe(host, r.stdout);
       problems.push(...seen.problems);
+      if (isControlPlane) problems.push(...checkStorageKept(host, r.stdout, renderedStorageMedia(config.minor, l.inventory.hostVars(host).kube_storage_media_type, l.extra.kube_storage_media_type), config.minor));
       if (config.apiserverVip && seen.addresses.includes(config.apiserverVip)) vipHolders.push(host);
     }),
   );

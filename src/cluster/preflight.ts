@@ -83,3 +83,25 @@ export function readHostProbe(host: string, stdout: string): { problems: Preflig
   }
   return { problems, addresses };
 }
+
+/** Read-only: the media type the installed kube-apiserver unit stores with, as `storage TYPE` lines (none when there is no unit). */
+export const STORAGE_PROBE = `grep -o -- '--storage-media-type=[^[:space:]"\\\\]*' /etc/systemd/system/kube-apiserver.service 2>/dev/null | sed 's/^--storage-media-type=/storage /' || true`;
+
+/** The media type a deploy would render for this host's apiserver: the var (-e over the inventory), else JSON; undefined when it is a template. */
+export function renderedStorageMedia(minor: '1.5' | '1.6', hostVar: unknown, extraVar: unknown): string | undefined {
+  if (minor === '1.5') return 'application/json';
+  const v = extraVar ?? hostVar;
+  if (v === undefined || v === null || v === '') return 'application/json';
+  return typeof v === 'string' && !v.includes('{{') && !v.includes('{%') ? v : undefined;
+}
+
+/**
+ * An apiserver that already stores protobuf (the one-way `--storage-media-type` step) must not be
+ * rendered back to JSON, or to a 1.5 that cannot decode it, by a rerun whose inventory forgot the step.
+ */
+export function checkStorageKept(host: string, probeStdout: string, rendered: string | undefined, minor: '1.5' | '1.6'): PreflightProblem[] {
+  const installed = /^storage (\S+)$/m.exec(probeStdout)?.[1];
+  if (!installed || !installed.includes('protobuf') || rendered === undefined || rendered === installed) return [];
+  const why = minor === '1.5' ? 'a 1.5 apiserver cannot decode what is stored' : `this deploy would render --storage-media-type=${rendered}`;
+  return [{ check: 'storage', subject: host, message: `kube-apiserver stores ${installed} (the one-way storage step) and ${why}: set kube_storage_media_type: ${installed} in the inventory` }];
+}

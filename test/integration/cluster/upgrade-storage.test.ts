@@ -106,6 +106,11 @@ test('the one-way protobuf step: each apiserver in turn with the gates, recorded
   assert.deepEqual([file.mediaType, file.oneWay, file.hosts], [PROTOBUF, true, CP]);
   assert.ok(existsSync(String(rec.backup)), 'a fresh backup before the one-way step');
   assert.deepEqual(CP.map(unitMedia), CP.map(() => PROTOBUF));
+  // a deploy rerun whose inventory forgot the step would render JSON again: refused, nothing touched
+  const redeploy = await hubDrover(w.fleet, ['cluster', 'deploy', '-i', inv16]);
+  assert.equal(redeploy.code, 5, redeploy.stdout.slice(-2000) + redeploy.stderr);
+  for (const h of CP) assert.match(redeploy.stderr, new RegExp(`\\[storage\\] ${h}: kube-apiserver stores application/vnd\\.kubernetes\\.protobuf .*set kube_storage_media_type`));
+  assert.deepEqual(CP.map(unitMedia), CP.map(() => PROTOBUF));
   // only the apiserver was restarted (and keepalived stopped and started to move the VIP)
   const acted = unitActions(w.fleet).filter((a) => CP.includes(a.host));
   assert.deepEqual(CP.map((h) => acted.filter((a) => a.host === h && a.action === 'restart').map((a) => a.unit)), CP.map(() => ['kube-apiserver']));
