@@ -78,6 +78,22 @@ export function refuse(o: ClusterOptions, problems: PreflightProblem[]): number 
   return EXIT.INVALID_INPUT;
 }
 
+/**
+ * The fresh, verified etcd backup every upgrade step takes before it changes anything, through
+ * `drover etcd backup`'s code: the snapshot's path, or undefined (after printing the refusal).
+ */
+export async function freshBackup(o: ClusterOptions, l: Loaded, backupDir: string): Promise<string | undefined> {
+  const { runBackup } = await import('../../etcd/backup.js');
+  const backup = await runBackup({ inventory: l.inventory, hosts: l.config.etcd.map((h) => h.name), extraVars: l.extra, dir: backupDir, retention: { keepLast: 5 }, probeTimeoutS: 5, keyPrefix: '' });
+  if (backup.status !== 'ok' || !backup.file) {
+    refuse(o, [{ check: 'backup', subject: backupDir, message: `no fresh verified etcd backup: ${backup.error ?? backup.status}` }]);
+    return undefined;
+  }
+  if (o.json) o.log(JSON.stringify({ type: 'upgrade_backup', file: backup.file, revision: backup.meta?.revision }));
+  else o.log(`etcd backup: ${backup.file} (verified)`);
+  return backup.file;
+}
+
 /** `drover cluster upgrade`: returns the exit code. */
 export async function runClusterUpgrade(o: UpgradeOptions): Promise<number> {
   const l = await load(o);
@@ -109,11 +125,7 @@ export async function runClusterUpgrade(o: UpgradeOptions): Promise<number> {
     const via = l.config.apiserverVip ?? l.config.controlPlane[0]!.ip;
     const problems = await upgradePreflight(l.config, c, l.releaseDir, l.pkiDir, tls, via, exec);
     if (problems.length) return refuse(o, problems);
-    const { runBackup } = await import('../../etcd/backup.js');
-    const backup = await runBackup({ inventory: l.inventory, hosts: l.config.etcd.map((h) => h.name), extraVars: l.extra, dir: backupDir, retention: { keepLast: 5 }, probeTimeoutS: 5, keyPrefix: '' });
-    if (backup.status !== 'ok') return refuse(o, [{ check: 'backup', subject: backupDir, message: `no fresh verified etcd backup: ${backup.error ?? backup.status}` }]);
-    if (o.json) o.log(JSON.stringify({ type: 'upgrade_backup', file: backup.file, revision: backup.meta?.revision }));
-    else o.log(`etcd backup: ${backup.file} (verified)`);
+    if (!(await freshBackup(o, l, backupDir))) return EXIT.INVALID_INPUT;
     if (intr.received) {
       o.logError(`interrupted (${intr.received}) before the first step: nothing in the cluster was changed`);
       if (o.json) o.log(JSON.stringify({ type: 'upgrade_interrupted', signal: intr.received, hard: intr.hard, after: null, stopped_before: null, in_progress: [], journal: journalPath }));

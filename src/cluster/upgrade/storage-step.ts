@@ -16,7 +16,7 @@ import { verifyCluster, type HostExec } from '../verify.js';
 import { adminTls, apiCall, type AdminTls } from './api.js';
 import { controlPlaneGate } from './gates.js';
 import { minorOf } from './options.js';
-import { play, refuse, stateDirOf } from './run.js';
+import { freshBackup, play, refuse, stateDirOf } from './run.js';
 
 /** The only media type the step switches to (JSON is what deploy and upgrade keep). */
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -93,11 +93,8 @@ export async function runStorageStep(o: StorageStepOptions): Promise<number> {
     const tls = adminTls(l.pkiDir);
     const problems = await storagePreflight(l, tls, exec);
     if (problems.length) return refuse(o, problems);
-    const { runBackup } = await import('../../etcd/backup.js');
-    const backup = await runBackup({ inventory: l.inventory, hosts: l.config.etcd.map((h) => h.name), extraVars: l.extra, dir: backupDir, retention: { keepLast: 5 }, probeTimeoutS: 5, keyPrefix: '' });
-    if (backup.status !== 'ok') return refuse(o, [{ check: 'backup', subject: backupDir, message: `no fresh verified etcd backup: ${backup.error ?? backup.status}` }]);
-    if (o.json) o.log(JSON.stringify({ type: 'upgrade_backup', file: backup.file, revision: backup.meta?.revision }));
-    else o.log(`etcd backup: ${backup.file} (verified)`);
+    const backupFile = await freshBackup(o, l, backupDir);
+    if (!backupFile) return EXIT.INVALID_INPUT;
     const done: string[] = [];
     for (const h of l.config.controlPlane) {
       const t0 = Date.now();
@@ -117,7 +114,7 @@ export async function runStorageStep(o: StorageStepOptions): Promise<number> {
       }
       done.push(h.name);
     }
-    const record = { mediaType: PROTOBUF, oneWay: true, at: new Date().toISOString(), kubeVersion: l.config.kubeVersion, hosts: done, backup: backup.file, why: 'a 1.5 apiserver cannot decode protobuf values: the control plane cannot be rolled back to 1.5 from here (only by restoring the backup taken before the step, losing every change since)' };
+    const record = { mediaType: PROTOBUF, oneWay: true, at: new Date().toISOString(), kubeVersion: l.config.kubeVersion, hosts: done, backup: backupFile, why: 'a 1.5 apiserver cannot decode protobuf values: the control plane cannot be rolled back to 1.5 from here (only by restoring the backup taken before the step, losing every change since)' };
     writeFileAtomic(join(stateDir, 'storage-media-type.json'), `${JSON.stringify(record, null, 2)}\n`, 0o600);
     if (o.json) o.log(JSON.stringify({ type: 'upgrade_storage', ...record }));
     else o.log(`\nSTORAGE ${PROTOBUF} on ${done.join(', ')}: ONE-WAY. ${record.why}.\nSet kube_storage_media_type: ${PROTOBUF} in the inventory so deploy and later upgrades keep it.`);
