@@ -317,14 +317,19 @@ export function makeFleet(root: string, keyPath = join(root, 'keys', 'id_ed25519
         }
       }
       if (hub) await stopHub(hub);
-      const left = [...processesIn(nss), ...processesIn(netNss, 'net')].filter((p) => {
-        try {
-          const st = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-          return !st.slice(st.lastIndexOf(')') + 2).startsWith('Z');
-        } catch {
-          return false;
-        }
-      });
+      const leftover = (): Array<{ pid: number; comm: string }> =>
+        [...processesIn(nss), ...processesIn(netNss, 'net')].filter((p) => {
+          try {
+            const st = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+            return !st.slice(st.lastIndexOf(')') + 2).startsWith('Z');
+          } catch {
+            return false;
+          }
+        });
+      // a killed namespace's processes can take a while to finish exiting on a loaded machine
+      // (an init already unreadable through its ns link can still be listed): a leak is what stays
+      let left = leftover();
+      for (const end = Date.now() + 15_000; left.length && Date.now() < end; left = leftover()) await sleep(100);
       const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(root));
       // a bind-mounted nsfs file would keep a network namespace alive with no process in it
       for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) if ([...netNss].some((ns) => l.includes(` ${ns} `))) mounts.push(l);
