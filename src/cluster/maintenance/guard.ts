@@ -100,8 +100,10 @@ async function guardRound(o: GuardOptions, l: Loaded, exec: HostExec, stateDir: 
     };
     if (up === 0) {
       // "no answer for --grace seconds" counts from the last answer when this --watch guard heard
-      // it one round ago; a cron run (no earlier round in memory) counts from this first failure
-      const since = state.downSince ? Date.parse(state.downSince) : (lastAnsweredAt ?? now);
+      // it less than a grace ago (so one more look always comes before acting: a single failed
+      // round never stops anything); a cron run (no earlier round in memory) counts from this failure
+      const recent = lastAnsweredAt !== undefined && now - lastAnsweredAt < o.graceSeconds * 1000;
+      const since = state.downSince ? Date.parse(state.downSince) : recent ? lastAnsweredAt : now;
       if (!state.downSince) writeState(stateDir, { ...state, downSince: new Date(since).toISOString() });
       const downFor = (now - since) / 1000;
       const still = procs.filter((p) => p.running);
