@@ -1,8 +1,8 @@
 // drover cluster upgrade's preflight refusals (a two-minor jump, a wrong-version binary, a
-// NotReady node): exit 5, and no binary, node label or backup changed.
+// missing binary, a NotReady node): exit 5, and no binary, node label or backup changed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, copyFileSync, existsSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hubDrover } from './cluster-harness.js';
@@ -25,7 +25,7 @@ function unchanged(): void {
   assert.ok(!existsSync(join(w.dir, '.drover-upgrade', 'cluster.local', 'etcd-backups')), 'no backup before preflight passed');
 }
 
-test('preflight refuses a two-minor jump, a wrong-version binary and a NotReady node with exit 5, nothing changed', async () => {
+test('preflight refuses a two-minor jump, a wrong-version or missing binary and a NotReady node with exit 5, nothing changed', async () => {
   const jump = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.7.0']);
   assert.equal(jump.code, 5, jump.stdout + jump.stderr);
   assert.match(jump.stderr, /\[version\] v1\.7\.0: v1\.5\.8 -> v1\.7\.0 skips 1 minor\(s\): the skew rules allow one minor at a time \(upgrade to 1\.6 first\)/);
@@ -36,6 +36,12 @@ test('preflight refuses a two-minor jump, a wrong-version binary and a NotReady 
   const bad = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13', '-e', `kube_release_dir=${wrong}`]);
   assert.equal(bad.code, 5, bad.stdout + bad.stderr);
   assert.match(bad.stderr, /\[release\] .*wrong\/v1\.6\.13\/kubelet: --version says 'Kubernetes v1\.5\.8', wanted 'Kubernetes v1\.6\.13'/);
+
+  // a binary missing from the target release
+  rmSync(join(wrong, 'v1.6.13', 'kube-proxy'));
+  const missing = await hubDrover(w.fleet, ['cluster', 'upgrade', '-i', w.inv, '--to', 'v1.6.13', '-e', `kube_release_dir=${wrong}`]);
+  assert.equal(missing.code, 5, missing.stdout + missing.stderr);
+  assert.match(missing.stderr, /\[release\] .*wrong\/v1\.6\.13\/kube-proxy: is missing/);
 
   // node2's kubelet stopped and its Ready condition False (what the node controller writes after the grace period)
   assert.equal(w.fleet.exec('node2', 'systemctl stop kubelet').rc, 0);
