@@ -66,7 +66,9 @@ export class KubeletNode {
 
   /** Is this pid (as the host numbers it) a live process there? */
   alive(pid: number): boolean {
-    const r = this.fleet.exec(this.host.name, `test -d /proc/${pid} && ! grep -q '^State:.*Z' /proc/${pid}/status`);
+    // one read of the status: a process reaped between a `test -d` and a grep of its (then missing)
+    // status file would otherwise count as alive, since the negated grep succeeds
+    const r = this.fleet.exec(this.host.name, `s=$(cat /proc/${pid}/status 2>/dev/null) && printf '%s' "$s" | grep -q '^State:' && ! printf '%s' "$s" | grep -q '^State:.*Z'`);
     return r.rc === 0;
   }
 
