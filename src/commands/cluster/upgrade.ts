@@ -57,8 +57,11 @@ An interrupted or killed run is continued by running the same command again.`;
     const { flags } = await this.parse(ClusterUpgrade);
     if (flags['storage-media-type'] !== undefined) {
       if (flags.to !== undefined) this.error('--storage-media-type is a separate step: run it without --to, once every apiserver runs the new release', { exit: EXIT.INVALID_INPUT });
+      // the storage step takes every control-plane host in turn, with no plan, batches or journal: refuse what it would ignore
+      const rollout = ['plan', 'strategy', 'canary', 'batch', 'max-failures', 'allow-not-ready', 'fresh', 'resume', 'forks'].filter((n) => this.argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || (n === 'forks' && (a === '-f' || /^-f\d/.test(a)))));
+      if (rollout.length) this.error(`--storage-media-type does not take ${rollout.map((n) => `--${n}`).join(', ')} (the step switches every apiserver in turn)`, { exit: EXIT.INVALID_INPUT });
       const { runStorageStep } = await import('../../cluster/upgrade/storage-step.js');
-      const code = await runStorageStep({ ...(await this.clusterOptions(flags, { limit: true })), mediaType: flags['storage-media-type'], stateDir: flags['state-dir'], backupDir: flags['backup-dir'] });
+      const code = await runStorageStep({ ...(await this.clusterOptions(flags, { limit: false })), mediaType: flags['storage-media-type'], stateDir: flags['state-dir'], backupDir: flags['backup-dir'] });
       if (code !== EXIT.OK) this.exit(code);
       return;
     }

@@ -51,3 +51,11 @@ test('--resume with no journal to resume (or with --fresh) is refused with exit 
   assert.equal(fresh.code, 5, fresh.stderr);
   assert.match(fresh.stderr, /nothing to resume: --fresh discards the journal/);
 });
+
+test('the storage step refuses the rollout flags it would ignore, and -l, with exit 5 before any host is reached', async () => {
+  for (const extra of [['--canary', '2'], ['--plan'], ['--batch=50%'], ['-f', '3'], ['-l', 'cp1']]) {
+    const res = await drover(['cluster', 'upgrade', '-i', inv(CLUSTER), '--storage-media-type', 'application/vnd.kubernetes.protobuf', ...extra]);
+    assert.equal(res.code, 5, `${extra.join(' ')}: ${res.stdout}${res.stderr}`);
+    assert.match(res.stderr, extra[0] === '-l' ? /-l\/--limit is not supported here/ : /--storage-media-type does not take --(canary|plan|batch|forks)/);
+  }
+});
